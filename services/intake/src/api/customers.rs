@@ -1,0 +1,286 @@
+//! `/v1/customers`: submit, read, list and amend customers.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use cdd_platform::auth::{Caller, Role};
+use cdd_platform::json::{FieldErrors, JsonBody};
+use cdd_platform::problem::{self, FieldError, Problem};
+
+use super::AppState;
+use super::params;
+use crate::domain::audit::AuditEvent;
+use crate::domain::customer::Application;
+use crate::domain::record::{Case, CaseStatus, Customer, CustomerId};
+use crate::domain::risk::next_review;
+use crate::store::{CreateOutcome, IDEMPOTENCY_TTL_SECS, IdempotencyRecord, ListCursor, NewCustomer};
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 200;
+
+/// SHA-256 of the body with object keys sorted, so the same JSON written
+/// with its keys in another order counts as the same request.
+fn request_hash(body: &serde_json::Value) -> String {
+    hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()))
+}
+
+/// The answer to a create, built only from the stored record so that the
+/// first request and every retry get the same bytes.
+fn replay(record: &IdempotencyRecord) -> Response {
+    let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED);
+    let mut res = (status, Json(record.body.clone())).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{}", record.customer_id)) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    if let Some(version) = record.body.get("version").and_then(|v| v.as_u64()) {
+        res.headers_mut().insert(header::ETAG, params::etag(version));
+    }
+    res
+}
+
+fn key_reused() -> Problem {
+    Problem::new(
+        problem::IDEMPOTENCY_KEY_REUSED,
+        "this Idempotency-Key was already used with a different request body; use a new key for a new customer",
+    )
+}
+
+pub async fn create(State(state): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody) -> Result<Response, Problem> {
+    caller.require(&[Role::Clerk, Role::Service])?;
+    let key = format!("{}#{}", caller.subject, params::idempotency_key(&headers)?);
+    let hash = request_hash(&body);
+    if let Some(existing) = state.store.find_idempotency(&key).await? {
+        return if existing.request_hash == hash { Ok(replay(&existing)) } else { Err(key_reused()) };
+    }
+    let mut errors = FieldErrors::new();
+    let application = Application::parse(&body, &mut errors);
+    let application = errors.finish(application)?;
+
+    let now = OffsetDateTime::now_utc();
+    let id = CustomerId::generate();
+    let risk = state.rater.rate(&application, 0);
+    let event = AuditEvent::next(
+        &id,
+        None,
+        now,
+        &caller,
+        "customer.created",
+        serde_json::json!({
+            "kind": application.kind(),
+            "risk_level": risk.level,
+            "cdd_level": risk.cdd_level,
+            "risk_factors": risk.factors.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+        }),
+    );
+    let customer = Customer {
+        id: id.clone(),
+        version: 1,
+        case: Case {
+            status: CaseStatus::Open,
+            next_review_at: next_review(now.date(), risk.review_interval_months),
+            risk,
+        },
+        application,
+        created_at: now,
+        updated_at: now,
+        audit_head: event.head(),
+    };
+    let record = IdempotencyRecord {
+        key,
+        request_hash: hash.clone(),
+        status: StatusCode::CREATED.as_u16(),
+        body: customer.view(),
+        customer_id: id.clone(),
+        expires_at: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
+    };
+    let outcome = state
+        .store
+        .create(NewCustomer {
+            customer,
+            event,
+            idempotency: record.clone(),
+        })
+        .await?;
+    match outcome {
+        CreateOutcome::Created => {
+            tracing::info!(customer_id = %id, "customer created");
+            Ok(replay(&record))
+        }
+        CreateOutcome::AlreadyDone(existing) if existing.request_hash == hash => Ok(replay(&existing)),
+        CreateOutcome::AlreadyDone(_) => Err(key_reused()),
+    }
+}
+
+fn with_etag(customer: &Customer) -> Response {
+    let mut res = Json(customer.view()).into_response();
+    res.headers_mut().insert(header::ETAG, params::etag(customer.version));
+    res
+}
+
+pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
+    caller.require(&[Role::Clerk, Role::Analyst, Role::Approver, Role::Service])?;
+    let id = params::customer_id(&id)?;
+    match state.store.get(&id).await? {
+        Some(customer) => Ok(with_etag(&customer)),
+        None => Err(Problem::new(problem::NOT_FOUND, "no customer with that id")),
+    }
+}
+
+pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<HashMap<String, String>>) -> Result<Response, Problem> {
+    caller.require(&[Role::Clerk, Role::Analyst, Role::Approver, Role::Service])?;
+    params::only_known(&query, &["status", "cursor", "limit"])?;
+    let mut errors = Vec::new();
+    let status = match query.get("status") {
+        Some(raw) => match CaseStatus::parse(raw) {
+            Some(s) => Some(s),
+            None => {
+                let names: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
+                errors.push(FieldError::new("status", format!("must be one of: {}", names.join(", "))));
+                None
+            }
+        },
+        None => None,
+    };
+    let cursor = match query.get("cursor") {
+        Some(raw) => match ListCursor::decode(raw) {
+            Some(c) => Some(c),
+            None => {
+                errors.push(FieldError::new("cursor", "is not a cursor returned by this endpoint"));
+                None
+            }
+        },
+        None => None,
+    };
+    let limit = match query.get("limit").map(|raw| raw.parse::<usize>()) {
+        None => DEFAULT_PAGE,
+        Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(_) => {
+            errors.push(FieldError::new("limit", format!("must be a whole number from 1 to {MAX_PAGE}")));
+            DEFAULT_PAGE
+        }
+    };
+    if !errors.is_empty() {
+        let mut p = Problem::new(problem::INVALID_REQUEST, "invalid query parameters");
+        p.errors = errors;
+        return Err(p);
+    }
+    let page = state.store.list(status, cursor, limit).await?;
+    Ok(Json(serde_json::json!({
+        "customers": page.customers.iter().map(Customer::view).collect::<Vec<_>>(),
+        "next_cursor": page.next.map(|c| c.encode()),
+    }))
+    .into_response())
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, Problem> {
+    caller.require(&[Role::Clerk, Role::Analyst])?;
+    let id = params::customer_id(&id)?;
+    let expected = params::if_match_version(&headers)?;
+    let current = state
+        .store
+        .get(&id)
+        .await?
+        .ok_or_else(|| Problem::new(problem::NOT_FOUND, "no customer with that id"))?;
+    if current.version != expected {
+        return Err(Problem::new(
+            problem::PRECONDITION_FAILED,
+            format!("the customer is at version {}, not {expected}; read it again and retry", current.version),
+        ));
+    }
+    let Some(changes) = body.as_object() else {
+        return Err(Problem::validation(vec![FieldError::new("(body)", "must be an object of the fields to change")]));
+    };
+    let allowed = current.application.patchable_fields();
+    let refused: Vec<FieldError> = changes
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| {
+            let why = if k == "kind" {
+                "cannot be changed; submit a new customer instead".to_string()
+            } else {
+                format!("cannot be changed here; changeable fields: {}", allowed.join(", "))
+            };
+            FieldError::new(k.clone(), why)
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(Problem::validation(refused));
+    }
+    // A merge patch (RFC 7396) at the top level: null removes an optional field.
+    let mut merged = serde_json::to_value(&current.application).map_err(Problem::internal)?;
+    let target = merged.as_object_mut().ok_or_else(|| Problem::internal("stored application is not an object"))?;
+    let mut changed = Vec::new();
+    for (k, v) in changes {
+        if target.get(k) != Some(v) && !(v.is_null() && !target.contains_key(k)) {
+            changed.push(k.clone());
+        }
+        if v.is_null() {
+            target.remove(k);
+        } else {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    let mut errors = FieldErrors::new();
+    let application = Application::parse(&merged, &mut errors);
+    let application = errors.finish(application)?;
+    if changed.is_empty() || application == current.application {
+        return Ok(with_etag(&current));
+    }
+    changed.sort();
+    let now = OffsetDateTime::now_utc();
+    let risk = state.rater.rate(&application, 0);
+    let event = AuditEvent::next(
+        &id,
+        Some(&current.audit_head),
+        now,
+        &caller,
+        "customer.updated",
+        serde_json::json!({
+            "changed": changed,
+            "risk_level": {"from": current.case.risk.level, "to": risk.level},
+            "cdd_level": {"from": current.case.risk.cdd_level, "to": risk.cdd_level},
+        }),
+    );
+    let updated = Customer {
+        version: current.version + 1,
+        case: Case {
+            status: current.case.status,
+            next_review_at: next_review(current.created_at.date(), risk.review_interval_months),
+            risk,
+        },
+        application,
+        updated_at: now,
+        audit_head: event.head(),
+        ..current
+    };
+    state.store.update(updated.clone(), expected, event).await?;
+    tracing::info!(customer_id = %id, version = updated.version, "customer updated");
+    Ok(with_etag(&updated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_hash;
+
+    #[test]
+    fn the_request_hash_ignores_key_order_but_not_values() {
+        let a = serde_json::json!({"kind": "individual", "name": "A", "address": {"city": "X", "line1": "Y"}});
+        let b: serde_json::Value =
+            serde_json::from_str(r#"{"address": {"line1": "Y", "city": "X"}, "name": "A", "kind": "individual"}"#).unwrap();
+        let c = serde_json::json!({"kind": "individual", "name": "B", "address": {"city": "X", "line1": "Y"}});
+        assert_eq!(request_hash(&a), request_hash(&b));
+        assert_ne!(request_hash(&a), request_hash(&c));
+    }
+}

@@ -1,0 +1,131 @@
+//! The customer record as stored: the application, its case and where its
+//! audit trail ends.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::audit::AuditHead;
+use super::customer::{Application, CalendarDate};
+use super::risk::RiskAssessment;
+
+/// A customer id: `cus_` and a UUIDv7 (time-ordered) in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CustomerId(String);
+
+impl CustomerId {
+    pub fn generate() -> Self {
+        Self(format!("cus_{}", uuid::Uuid::now_v7().simple()))
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let ok = raw.len() == 36
+            && raw.starts_with("cus_")
+            && raw[4..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if ok {
+            Ok(Self(raw.to_string()))
+        } else {
+            Err("is not a customer id (cus_ followed by 32 hex digits)".to_string())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CustomerId {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        Self::parse(&v)
+    }
+}
+
+impl From<CustomerId> for String {
+    fn from(c: CustomerId) -> String {
+        c.0
+    }
+}
+
+impl std::fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where the case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Collecting documents and clearing alerts.
+    Open,
+    /// An analyst proposed a decision; an approver must take it.
+    PendingApproval,
+    Approved,
+    Rejected,
+}
+
+impl CaseStatus {
+    /// Every status, in the order lists walk them.
+    pub const ALL: [CaseStatus; 4] = [Self::Open, Self::PendingApproval, Self::Approved, Self::Rejected];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::PendingApproval => "pending_approval",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    pub fn index(&self) -> usize {
+        Self::ALL.iter().position(|s| s == self).unwrap_or(0)
+    }
+}
+
+/// The case the bank runs on the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub status: CaseStatus,
+    pub risk: RiskAssessment,
+    pub next_review_at: CalendarDate,
+}
+
+/// A stored customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    /// Starts at 1; every update is conditional on it and increments it.
+    pub version: u64,
+    pub application: Application,
+    pub case: Case,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub audit_head: AuditHead,
+}
+
+impl Customer {
+    /// The API representation.
+    pub fn view(&self) -> serde_json::Value {
+        let mut application = serde_json::to_value(&self.application).unwrap_or_default();
+        let kind = application
+            .as_object_mut()
+            .and_then(|m| m.remove("kind"))
+            .unwrap_or_default();
+        serde_json::json!({
+            "id": self.id,
+            "version": self.version,
+            "kind": kind,
+            "customer": application,
+            "case": self.case,
+            "created_at": self.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "updated_at": self.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        })
+    }
+}

@@ -1,0 +1,7 @@
+//! The intake API, exercised through a real socket.
+
+mod audit;
+mod customers;
+mod durability;
+mod edges;
+mod helpers;

@@ -1,0 +1,152 @@
+//! The outermost middleware: gives each request an id and a span, bounds
+//! its time, and turns every error response into problem+json with that id.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use tracing::Instrument;
+
+use crate::problem::{self, Problem};
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The request's id, available to handlers as an extension.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// A caller-supplied id is kept when it is short and printable, so ids can be
+/// followed across services; anything else is replaced.
+fn accept_request_id(value: Option<&HeaderValue>) -> Option<String> {
+    let text = value?.to_str().ok()?;
+    let ok = !text.is_empty()
+        && text.len() <= 128
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+    ok.then(|| text.to_string())
+}
+
+pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = accept_request_id(req.headers().get(REQUEST_ID_HEADER))
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let header_value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+    req.headers_mut().insert(REQUEST_ID_HEADER, header_value.clone());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    // The route template, never the raw path: paths carry customer ids.
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %method,
+        route = %route,
+        caller_role = tracing::field::Empty,
+    );
+
+    let response = async move {
+        match tokio::time::timeout(timeout, next.run(req)).await {
+            Ok(res) => res,
+            Err(_) => Problem::new(
+                problem::TIMEOUT,
+                format!("the request did not finish within {} ms", timeout.as_millis()),
+            )
+            .into_response(),
+        }
+    }
+    .instrument(span.clone())
+    .await;
+
+    let mut response = finish(response, &id);
+    response.headers_mut().insert(REQUEST_ID_HEADER, header_value);
+    let status = response.status();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if status.is_server_error() {
+            tracing::error!(status = status.as_u16(), elapsed_ms, "request failed");
+        } else if status.is_client_error() {
+            tracing::info!(status = status.as_u16(), elapsed_ms, "request refused");
+        } else {
+            tracing::debug!(status = status.as_u16(), elapsed_ms, "request done");
+        }
+    });
+    response
+}
+
+/// Renders a [`Problem`] left by a handler, or wraps any other error response
+/// (a layer's 413, axum's 405) in problem+json.
+fn finish(mut response: Response, request_id: &str) -> Response {
+    if let Some(problem) = response.extensions_mut().remove::<Problem>() {
+        if let Some(cause) = &problem.internal {
+            if problem.status().is_server_error() {
+                tracing::error!(problem = problem.kind.slug, cause = %cause, "request error");
+            } else {
+                tracing::warn!(problem = problem.kind.slug, cause = %cause, "request error");
+            }
+        }
+        let mut finished = problem.into_finished_response(Some(request_id));
+        // Keep headers the handler set (Allow, WWW-Authenticate, ...).
+        for (name, value) in response.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                finished.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        return finished;
+    }
+    let status = response.status();
+    if status.as_u16() < 400 {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| ct.contains("json"))
+        .unwrap_or(false);
+    if is_json {
+        return response;
+    }
+    let kind = match status {
+        StatusCode::NOT_FOUND => problem::NOT_FOUND,
+        StatusCode::METHOD_NOT_ALLOWED => problem::METHOD_NOT_ALLOWED,
+        StatusCode::PAYLOAD_TOO_LARGE => problem::PAYLOAD_TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => problem::UNSUPPORTED_MEDIA_TYPE,
+        StatusCode::UNAUTHORIZED => problem::UNAUTHENTICATED,
+        StatusCode::FORBIDDEN => problem::FORBIDDEN,
+        s if s.is_server_error() => problem::INTERNAL,
+        _ => problem::INVALID_REQUEST,
+    };
+    let detail = match status {
+        StatusCode::NOT_FOUND => "no such resource or route".to_string(),
+        StatusCode::METHOD_NOT_ALLOWED => "this route does not accept that method".to_string(),
+        StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than this service accepts".to_string(),
+        other => other.canonical_reason().unwrap_or("error").to_string(),
+    };
+    let mut p = Problem::new(kind, detail);
+    p.kind.status = status;
+    let mut finished = p.into_finished_response(Some(request_id));
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        finished.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    finished
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_kept_only_when_safe() {
+        assert_eq!(accept_request_id(Some(&HeaderValue::from_static("abc-123"))), Some("abc-123".into()));
+        assert_eq!(accept_request_id(Some(&HeaderValue::from_static("has space"))), None);
+        assert_eq!(accept_request_id(Some(&HeaderValue::from_str(&"a".repeat(200)).unwrap())), None);
+        assert_eq!(accept_request_id(None), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! What every CDD service needs, so that no service writes it again.
+//!
+//! - [`settings`]: the environment, read once and validated, every problem named.
+//! - [`telemetry`]: `tracing` with JSON lines in containers.
+//! - [`http`]: the axum server: health, request ids, limits, timeouts,
+//!   problem+json errors, OpenAPI, bearer auth, graceful shutdown.
+//! - [`problem`] and [`json`]: errors on the wire and reading request bodies
+//!   so that every invalid field is named.
+//! - [`auth`]: JWT bearer tokens with roles; keys from [`secrets`].
+//! - [`aws`]: SDK clients honouring `AWS_ENDPOINT_URL`.
+//! - [`service`]: the start-up a service's `main` shares with `cdd up`.
+
+pub mod auth;
+pub mod aws;
+pub mod http;
+pub mod json;
+pub mod problem;
+pub mod secrets;
+pub mod service;
+pub mod settings;
+pub mod telemetry;
+
+pub use problem::{FieldError, Problem};
