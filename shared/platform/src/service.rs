@@ -10,14 +10,15 @@ use crate::auth::Authenticator;
 use crate::secrets::{FileSecret, SecretsManagerSecret};
 use crate::settings::{AuthKeySource, CommonSettings, EnvReader};
 
-/// How often a signing key is re-read even when every token verifies.
-const KEY_MAX_AGE: Duration = Duration::from_secs(300);
-/// The soonest a failed signature may trigger another key refresh.
+/// The soonest a failed signature may trigger another key refresh (or the
+/// key's maximum age, when that is shorter).
 const KEY_MIN_REFRESH_GAP: Duration = Duration::from_secs(10);
 
 /// The authenticator for the configured key source. With the development key
 /// it says so loudly, once, at start.
 pub async fn authenticator(settings: &CommonSettings, sdk: Option<&SdkConfig>) -> anyhow::Result<Arc<Authenticator>> {
+    let max_age = settings.auth_key_max_age;
+    let min_gap = KEY_MIN_REFRESH_GAP.min(max_age);
     let auth = match &settings.auth_key {
         AuthKeySource::Development => {
             tracing::warn!(
@@ -26,15 +27,15 @@ pub async fn authenticator(settings: &CommonSettings, sdk: Option<&SdkConfig>) -
             Authenticator::development().await?
         }
         AuthKeySource::File { path } => {
-            Authenticator::from_source(Box::new(FileSecret::new(path)), KEY_MAX_AGE, KEY_MIN_REFRESH_GAP).await?
+            Authenticator::from_source(Box::new(FileSecret::new(path)), max_age, min_gap).await?
         }
         AuthKeySource::SecretsManager { secret_id } => {
             let sdk = sdk.ok_or_else(|| anyhow::anyhow!("CDD_AUTH_SECRET_ID needs the AWS backend"))?;
             let client = crate::aws::secrets_manager(sdk);
             Authenticator::from_source(
                 Box::new(SecretsManagerSecret::new(client, secret_id.clone())),
-                KEY_MAX_AGE,
-                KEY_MIN_REFRESH_GAP,
+                max_age,
+                min_gap,
             )
             .await?
         }

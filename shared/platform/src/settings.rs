@@ -240,6 +240,8 @@ pub struct CommonSettings {
     pub dns_server: Option<SocketAddr>,
     pub log_format: LogFormat,
     pub auth_key: AuthKeySource,
+    /// How long a signing key is cached before it is read again.
+    pub auth_key_max_age: std::time::Duration,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
     /// How long one request may take before the server answers 503.
@@ -327,6 +329,7 @@ impl CommonSettings {
                 AuthKeySource::Development
             }
         };
+        let key_max_age = env.parsed_or::<u64>("CDD_AUTH_KEY_MAX_AGE_SECS", 300);
         let body_limit_bytes = env.parsed_or::<usize>("CDD_BODY_LIMIT_BYTES", 1024 * 1024);
         let timeout_ms = env.parsed_or::<u64>("CDD_REQUEST_TIMEOUT_MS", 10_000);
         if timeout_ms == 0 {
@@ -344,6 +347,7 @@ impl CommonSettings {
             dns_server,
             log_format,
             auth_key,
+            auth_key_max_age: std::time::Duration::from_secs(key_max_age),
             body_limit_bytes,
             request_timeout: std::time::Duration::from_millis(timeout_ms),
         })

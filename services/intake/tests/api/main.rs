@@ -1,6 +1,7 @@
 //! The intake API, exercised through a real socket.
 
 mod audit;
+mod aws;
 mod customers;
 mod durability;
 mod edges;
