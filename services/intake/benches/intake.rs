@@ -18,7 +18,11 @@ use cdd_platform::auth::{DEVELOPMENT_KEY, Role, issue_token};
 use tokio::sync::Mutex;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn spawn(dir: &std::path::Path, port: u16) -> Child {
@@ -47,7 +51,9 @@ fn rss_kib(pid: u32) -> u64 {
 /// Polls readiness with a raw socket so the measurement is not a client's start-up.
 fn ready_now(port: u16) -> bool {
     use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
     let _ = s.write_all(b"GET /health/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     let mut buf = [0u8; 16];
     matches!(s.read(&mut buf), Ok(n) if n >= 12 && &buf[9..12] == b"200")
@@ -60,7 +66,10 @@ fn start_to_ready() -> (Duration, Child, u16, tempfile::TempDir) {
     let child = spawn(dir.path(), port);
     while !ready_now(port) {
         std::thread::sleep(Duration::from_micros(500));
-        assert!(started.elapsed() < Duration::from_secs(10), "intake did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "intake did not start"
+        );
     }
     (started.elapsed(), child, port, dir)
 }
@@ -78,8 +87,16 @@ fn body(i: u64) -> serde_json::Value {
         "country_of_residence":"ES","address":{"line1":"Calle 1","city":"Madrid","country":"ES"}})
 }
 
-async fn open_loop(base: &str, rate: u64, seconds: u64, token: &str) -> (Vec<Duration>, usize, Duration) {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
+async fn open_loop(
+    base: &str,
+    rate: u64,
+    seconds: u64,
+    token: &str,
+) -> (Vec<Duration>, usize, Duration) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap();
     let latencies = Arc::new(Mutex::new(Vec::with_capacity((rate * seconds) as usize)));
     let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let interval = Duration::from_nanos(1_000_000_000 / rate);
@@ -115,7 +132,11 @@ async fn open_loop(base: &str, rate: u64, seconds: u64, token: &str) -> (Vec<Dur
     let elapsed = start.elapsed();
     let mut l = Arc::try_unwrap(latencies).unwrap().into_inner();
     l.sort();
-    (l, errors.load(std::sync::atomic::Ordering::Relaxed), elapsed)
+    (
+        l,
+        errors.load(std::sync::atomic::Ordering::Relaxed),
+        elapsed,
+    )
 }
 
 async fn closed_loop(base: &str, workers: usize, seconds: u64, token: &str) -> f64 {
@@ -130,7 +151,13 @@ async fn closed_loop(base: &str, workers: usize, seconds: u64, token: &str) -> f
             let mut i = 0u64;
             while Instant::now() < deadline {
                 let n = (w as u64) << 32 | i;
-                let res = client.post(&url).bearer_auth(&token).header("Idempotency-Key", format!("closed-{n}")).json(&body(n)).send().await;
+                let res = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("Idempotency-Key", format!("closed-{n}"))
+                    .json(&body(n))
+                    .send()
+                    .await;
                 if matches!(res, Ok(r) if r.status() == 201) {
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -151,7 +178,10 @@ fn main() {
         println!("intake bench: run with `cargo bench -p cdd-intake`");
         return;
     }
-    let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
     let mut starts: Vec<Duration> = Vec::new();
     for _ in 0..10 {
         let (took, mut child, _, _dir) = start_to_ready();
@@ -164,8 +194,18 @@ fn main() {
     std::thread::sleep(Duration::from_secs(2));
     let idle_rss = rss_kib(child.id());
     let base = format!("http://127.0.0.1:{port}");
-    let token = issue_token(DEVELOPMENT_KEY, "bench", Role::Clerk, Duration::from_secs(3600)).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let token = issue_token(
+        DEVELOPMENT_KEY,
+        "bench",
+        Role::Clerk,
+        Duration::from_secs(3600),
+    )
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     // Warm up connections and the store.
     rt.block_on(open_loop(&base, 200, 1, &token));
     let (lat, errors, elapsed) = rt.block_on(open_loop(&base, 1000, seconds, &token));
@@ -174,9 +214,21 @@ fn main() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    println!("intake benchmark (embedded store, release build, {} CPUs)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
-    println!("start-to-ready          median {:>8.1} ms   max {:>8.1} ms   (10 starts)", starts[5].as_secs_f64() * 1e3, starts[9].as_secs_f64() * 1e3);
-    println!("idle RSS                {:>8.1} MB", idle_rss as f64 / 1024.0);
+    println!(
+        "intake benchmark (embedded store, release build, {} CPUs)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    println!(
+        "start-to-ready          median {:>8.1} ms   max {:>8.1} ms   (10 starts)",
+        starts[5].as_secs_f64() * 1e3,
+        starts[9].as_secs_f64() * 1e3
+    );
+    println!(
+        "idle RSS                {:>8.1} MB",
+        idle_rss as f64 / 1024.0
+    );
     println!(
         "create @1000/s x {seconds}s   p50 {:>6.2} ms   p99 {:>6.2} ms   p99.9 {:>6.2} ms   max {:>6.2} ms   ok {}   errors {}   achieved {:.0}/s",
         percentile(&lat, 0.50).as_secs_f64() * 1e3,
@@ -187,6 +239,10 @@ fn main() {
         errors,
         lat.len() as f64 / elapsed.as_secs_f64()
     );
-    println!("RSS after load          {:>8.1} MB   ({} customers stored)", loaded_rss as f64 / 1024.0, lat.len() + 200);
+    println!(
+        "RSS after load          {:>8.1} MB   ({} customers stored)",
+        loaded_rss as f64 / 1024.0,
+        lat.len() + 200
+    );
     println!("peak creates            {peak:>8.0} /s  (32 concurrent clients)");
 }

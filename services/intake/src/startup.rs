@@ -32,7 +32,10 @@ struct StoreReadiness(Arc<dyn CustomerStore>);
 #[async_trait]
 impl Readiness for StoreReadiness {
     async fn check(&self) -> Vec<DependencyCheck> {
-        vec![DependencyCheck::from_result("customer_store", self.0.check().await)]
+        vec![DependencyCheck::from_result(
+            "customer_store",
+            self.0.check().await,
+        )]
     }
 }
 
@@ -47,10 +50,9 @@ impl Application {
         let store: Arc<dyn CustomerStore> = match (&common.backend, &sdk) {
             (Backend::Embedded { data_dir }, _) => Arc::new(EmbeddedStore::open(data_dir)?),
             (Backend::Aws, Some(sdk)) => {
-                let table = settings
-                    .table
-                    .clone()
-                    .ok_or_else(|| anyhow::anyhow!("CDD_INTAKE_TABLE is required with the AWS backend"))?;
+                let table = settings.table.clone().ok_or_else(|| {
+                    anyhow::anyhow!("CDD_INTAKE_TABLE is required with the AWS backend")
+                })?;
                 Arc::new(DynamoStore::new(cdd_platform::aws::dynamodb(sdk), table))
             }
             (Backend::Aws, None) => unreachable!("the SDK is configured for the AWS backend"),

@@ -18,7 +18,10 @@ use cdd_platform::json::FieldErrors;
 use time::OffsetDateTime;
 
 fn clerk() -> Caller {
-    Caller { subject: "clerk-1".into(), role: Role::Clerk }
+    Caller {
+        subject: "clerk-1".into(),
+        role: Role::Clerk,
+    }
 }
 
 fn application() -> Application {
@@ -33,11 +36,22 @@ fn new_customer(key: &str) -> NewCustomer {
     let id = CustomerId::generate();
     let app = application();
     let risk = RiskRater::new(FatfLists::bundled()).rate(&app, 0);
-    let event = AuditEvent::next(&id, None, now, &clerk(), "customer.created", serde_json::json!({}));
+    let event = AuditEvent::next(
+        &id,
+        None,
+        now,
+        &clerk(),
+        "customer.created",
+        serde_json::json!({}),
+    );
     let customer = Customer {
         id: id.clone(),
         version: 1,
-        case: Case { status: CaseStatus::Open, next_review_at: next_review(now.date(), 60), risk },
+        case: Case {
+            status: CaseStatus::Open,
+            next_review_at: next_review(now.date(), 60),
+            risk,
+        },
         application: app,
         created_at: now,
         updated_at: now,
@@ -51,11 +65,22 @@ fn new_customer(key: &str) -> NewCustomer {
         customer_id: id,
         expires_at: now.unix_timestamp() + 3600,
     };
-    NewCustomer { customer, event, idempotency }
+    NewCustomer {
+        customer,
+        event,
+        idempotency,
+    }
 }
 
 fn amended(c: &Customer, status: CaseStatus) -> (Customer, AuditEvent) {
-    let event = AuditEvent::next(&c.id, Some(&c.audit_head), OffsetDateTime::now_utc(), &clerk(), "customer.updated", serde_json::json!({"to": status}));
+    let event = AuditEvent::next(
+        &c.id,
+        Some(&c.audit_head),
+        OffsetDateTime::now_utc(),
+        &clerk(),
+        "customer.updated",
+        serde_json::json!({"to": status}),
+    );
     let mut next = c.clone();
     next.version += 1;
     next.case.status = status;
@@ -66,9 +91,15 @@ fn amended(c: &Customer, status: CaseStatus) -> (Customer, AuditEvent) {
 async fn creates_reads_and_replays(store: Arc<dyn CustomerStore>) {
     let first = new_customer("clerk-1#a");
     let id = first.customer.id.clone();
-    assert_eq!(store.create(first.clone()).await.unwrap(), CreateOutcome::Created);
+    assert_eq!(
+        store.create(first.clone()).await.unwrap(),
+        CreateOutcome::Created
+    );
     assert_eq!(store.get(&id).await.unwrap().unwrap(), first.customer);
-    assert_eq!(store.find_idempotency("clerk-1#a").await.unwrap().unwrap(), first.idempotency);
+    assert_eq!(
+        store.find_idempotency("clerk-1#a").await.unwrap().unwrap(),
+        first.idempotency
+    );
     assert!(store.find_idempotency("clerk-1#b").await.unwrap().is_none());
     // The same key again: the first record, and no second customer.
     let second = new_customer("clerk-1#a");
@@ -87,7 +118,13 @@ async fn expired_idempotency_records_do_not_count(store: Arc<dyn CustomerStore>)
     let mut old = new_customer("clerk-1#old");
     old.idempotency.expires_at = OffsetDateTime::now_utc().unix_timestamp() - 1;
     assert_eq!(store.create(old).await.unwrap(), CreateOutcome::Created);
-    assert!(store.find_idempotency("clerk-1#old").await.unwrap().is_none());
+    assert!(
+        store
+            .find_idempotency("clerk-1#old")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let fresh = new_customer("clerk-1#old");
     assert_eq!(store.create(fresh).await.unwrap(), CreateOutcome::Created);
 }
@@ -99,7 +136,10 @@ async fn concurrent_creates_with_one_key_make_one_customer(store: Arc<dyn Custom
         async move { store.create(n).await.unwrap() }
     }))
     .await;
-    let created = outcomes.iter().filter(|o| **o == CreateOutcome::Created).count();
+    let created = outcomes
+        .iter()
+        .filter(|o| **o == CreateOutcome::Created)
+        .count();
     assert_eq!(created, 1);
     let page = store.list(None, None, 100).await.unwrap();
     assert_eq!(page.customers.len(), 1);
@@ -113,7 +153,10 @@ async fn updates_are_conditional_and_append_to_the_trail(store: Arc<dyn Customer
     store.update(v2.clone(), 1, e2.clone()).await.unwrap();
     // A stale writer loses and changes nothing.
     let (stale, stale_event) = amended(&c, CaseStatus::Rejected);
-    assert!(matches!(store.update(stale, 1, stale_event).await, Err(StoreError::VersionConflict { expected: 1 })));
+    assert!(matches!(
+        store.update(stale, 1, stale_event).await,
+        Err(StoreError::VersionConflict { expected: 1 })
+    ));
     assert_eq!(store.get(&c.id).await.unwrap().unwrap(), v2);
     let trail = store.audit_trail(&c.id).await.unwrap();
     assert_eq!(trail, vec![n.event.clone(), e2]);
@@ -121,22 +164,33 @@ async fn updates_are_conditional_and_append_to_the_trail(store: Arc<dyn Customer
     // Updating a customer that does not exist.
     let ghost = new_customer("clerk-1#ghost");
     let (g2, ge) = amended(&ghost.customer, CaseStatus::Approved);
-    assert!(matches!(store.update(g2, 1, ge).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.update(g2, 1, ge).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn racing_updates_have_one_winner(store: Arc<dyn CustomerStore>) {
     let n = new_customer("clerk-1#race");
     store.create(n.clone()).await.unwrap();
-    let tries: Vec<_> = [CaseStatus::Approved, CaseStatus::Rejected, CaseStatus::PendingApproval]
-        .into_iter()
-        .map(|s| {
-            let store = store.clone();
-            let (next, event) = amended(&n.customer, s);
-            async move { store.update(next, 1, event).await }
-        })
-        .collect();
+    let tries: Vec<_> = [
+        CaseStatus::Approved,
+        CaseStatus::Rejected,
+        CaseStatus::PendingApproval,
+    ]
+    .into_iter()
+    .map(|s| {
+        let store = store.clone();
+        let (next, event) = amended(&n.customer, s);
+        async move { store.update(next, 1, event).await }
+    })
+    .collect();
     let results = futures::future::join_all(tries).await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
     let after = store.get(&n.customer.id).await.unwrap().unwrap();
     assert_eq!(after.version, 2);
     assert_eq!(store.audit_trail(&n.customer.id).await.unwrap().len(), 2);
@@ -156,7 +210,11 @@ async fn listing_pages_through_each_status(store: Arc<dyn CustomerStore>) {
             open.insert(n.customer.id.clone());
         }
     }
-    async fn walk(store: &Arc<dyn CustomerStore>, status: Option<CaseStatus>, limit: usize) -> Vec<Customer> {
+    async fn walk(
+        store: &Arc<dyn CustomerStore>,
+        status: Option<CaseStatus>,
+        limit: usize,
+    ) -> Vec<Customer> {
         let mut all = Vec::new();
         let mut cursor = None;
         loop {
@@ -175,11 +233,17 @@ async fn listing_pages_through_each_status(store: Arc<dyn CustomerStore>) {
     assert_eq!(ids(&got_open).into_iter().collect::<HashSet<_>>(), open);
     assert_eq!(got_open.len(), open.len(), "no duplicates");
     let got_approved = walk(&store, Some(CaseStatus::Approved), 2).await;
-    assert_eq!(ids(&got_approved).into_iter().collect::<HashSet<_>>(), approved);
+    assert_eq!(
+        ids(&got_approved).into_iter().collect::<HashSet<_>>(),
+        approved
+    );
     let everything = walk(&store, None, 2).await;
     assert_eq!(everything.len(), 9);
     // Ordered by status, then by (time-ordered) id.
-    let keys: Vec<_> = everything.iter().map(|c| (c.case.status.index(), c.id.clone())).collect();
+    let keys: Vec<_> = everything
+        .iter()
+        .map(|c| (c.case.status.index(), c.id.clone()))
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -240,17 +304,35 @@ async fn dynamodb_tampering_with_stored_events_is_detected() {
     store.update(v2.clone(), 1, e2.clone()).await.unwrap();
     let (v3, e3) = amended(&v2, CaseStatus::Approved);
     store.update(v3.clone(), 2, e3.clone()).await.unwrap();
-    assert!(audit::verify(&store.audit_trail(&n.customer.id).await.unwrap(), &v3.audit_head).valid);
+    assert!(
+        audit::verify(
+            &store.audit_trail(&n.customer.id).await.unwrap(),
+            &v3.audit_head
+        )
+        .valid
+    );
 
     let mut edited = e2.clone();
     edited.actor.subject = "someone-else".into();
-    dynamo::tamper_event(&table.client, &table.name, &n.customer.id, 2, Some(&edited)).await.unwrap();
-    let v = audit::verify(&store.audit_trail(&n.customer.id).await.unwrap(), &v3.audit_head);
+    dynamo::tamper_event(&table.client, &table.name, &n.customer.id, 2, Some(&edited))
+        .await
+        .unwrap();
+    let v = audit::verify(
+        &store.audit_trail(&n.customer.id).await.unwrap(),
+        &v3.audit_head,
+    );
     assert_eq!((v.valid, v.broken_at_seq), (false, Some(2)));
 
-    dynamo::tamper_event(&table.client, &table.name, &n.customer.id, 2, Some(&e2)).await.unwrap();
-    dynamo::tamper_event(&table.client, &table.name, &n.customer.id, 3, None).await.unwrap();
-    let v = audit::verify(&store.audit_trail(&n.customer.id).await.unwrap(), &v3.audit_head);
+    dynamo::tamper_event(&table.client, &table.name, &n.customer.id, 2, Some(&e2))
+        .await
+        .unwrap();
+    dynamo::tamper_event(&table.client, &table.name, &n.customer.id, 3, None)
+        .await
+        .unwrap();
+    let v = audit::verify(
+        &store.audit_trail(&n.customer.id).await.unwrap(),
+        &v3.audit_head,
+    );
     assert!(!v.valid, "removing the newest event is detected");
     table.delete().await;
 }
@@ -275,7 +357,9 @@ mod aws {
             let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
                 .region(aws_config::Region::new("us-east-1"))
                 .endpoint_url(endpoint)
-                .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests"))
+                .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                    "test", "test", None, None, "tests",
+                ))
                 .load()
                 .await;
             let client = Client::new(&config);
@@ -289,7 +373,12 @@ mod aws {
         }
 
         pub async fn delete(self) {
-            self.client.delete_table().table_name(&self.name).send().await.unwrap();
+            self.client
+                .delete_table()
+                .table_name(&self.name)
+                .send()
+                .await
+                .unwrap();
         }
     }
 }

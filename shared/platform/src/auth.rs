@@ -115,7 +115,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Problem;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            Problem::new(problem::UNAUTHENTICATED, "this endpoint needs a bearer token")
+            Problem::new(
+                problem::UNAUTHENTICATED,
+                "this endpoint needs a bearer token",
+            )
         })
     }
 }
@@ -207,11 +210,19 @@ impl Authenticator {
     }
 
     fn decode_with(&self, token: &str, key: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
-        jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(key.as_bytes()), &self.validation)
-            .map(|data| data.claims)
+        jsonwebtoken::decode::<Claims>(
+            token,
+            &DecodingKey::from_secret(key.as_bytes()),
+            &self.validation,
+        )
+        .map(|data| data.claims)
     }
 
-    fn try_keys(&self, token: &str, versions: &crate::secrets::SecretVersions) -> Result<Claims, jsonwebtoken::errors::Error> {
+    fn try_keys(
+        &self,
+        token: &str,
+        versions: &crate::secrets::SecretVersions,
+    ) -> Result<Claims, jsonwebtoken::errors::Error> {
         let first = self.decode_with(token, &versions.current);
         match (&first, &versions.previous) {
             (Err(e), Some(previous)) if is_signature_error(e) => self.decode_with(token, previous),
@@ -297,16 +308,37 @@ mod tests {
     #[tokio::test]
     async fn development_tokens_round_trip() {
         let auth = Authenticator::development().await.unwrap();
-        let token = issue_token(DEVELOPMENT_KEY, "clerk-1", Role::Clerk, Duration::from_secs(60)).unwrap();
+        let token = issue_token(
+            DEVELOPMENT_KEY,
+            "clerk-1",
+            Role::Clerk,
+            Duration::from_secs(60),
+        )
+        .unwrap();
         let caller = auth.verify(&token).await.unwrap();
-        assert_eq!(caller, Caller { subject: "clerk-1".into(), role: Role::Clerk });
+        assert_eq!(
+            caller,
+            Caller {
+                subject: "clerk-1".into(),
+                role: Role::Clerk
+            }
+        );
     }
 
     #[tokio::test]
     async fn a_token_signed_with_another_key_is_refused() {
         let auth = Authenticator::development().await.unwrap();
-        let token = issue_token("another-key-that-is-long-enough-000000", "x", Role::Approver, Duration::from_secs(60)).unwrap();
-        assert!(matches!(auth.verify(&token).await, Err(TokenError::Invalid(_))));
+        let token = issue_token(
+            "another-key-that-is-long-enough-000000",
+            "x",
+            Role::Approver,
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert!(matches!(
+            auth.verify(&token).await,
+            Err(TokenError::Invalid(_))
+        ));
     }
 
     #[tokio::test]
@@ -331,15 +363,32 @@ mod tests {
         // The cache is fresh (max age one hour): the failed signature makes
         // the authenticator refresh the key early and accept the token.
         assert!(auth.verify(&new_token).await.is_ok());
-        assert!(auth.verify(&old_token).await.is_ok(), "previous key still accepted during rotation");
+        assert!(
+            auth.verify(&old_token).await.is_ok(),
+            "previous key still accepted during rotation"
+        );
     }
 
     #[tokio::test]
     async fn expired_tokens_are_refused() {
         let auth = Authenticator::development().await.unwrap();
         let now = jsonwebtoken::get_current_timestamp();
-        let claims = Claims { iss: ISSUER.into(), sub: "x".into(), role: Role::Clerk, iat: now - 7200, exp: now - 3600 };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(DEVELOPMENT_KEY.as_bytes())).unwrap();
-        assert!(matches!(auth.verify(&token).await, Err(TokenError::Expired)));
+        let claims = Claims {
+            iss: ISSUER.into(),
+            sub: "x".into(),
+            role: Role::Clerk,
+            iat: now - 7200,
+            exp: now - 3600,
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(DEVELOPMENT_KEY.as_bytes()),
+        )
+        .unwrap();
+        assert!(matches!(
+            auth.verify(&token).await,
+            Err(TokenError::Expired)
+        ));
     }
 }

@@ -24,7 +24,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|ct| {
-                let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let essence = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 essence == "application/json" || essence.ends_with("+json")
             })
             .unwrap_or(false);
@@ -44,7 +49,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 /// Parses bytes as JSON, naming the line and column of a syntax error.
 pub fn parse_json(bytes: &[u8]) -> Result<Value, Problem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Problem::new(problem::MALFORMED_JSON, "the request body is empty"));
+        return Err(Problem::new(
+            problem::MALFORMED_JSON,
+            "the request body is empty",
+        ));
     }
     serde_json::from_slice(bytes).map_err(|e| {
         Problem::new(
@@ -78,7 +86,10 @@ pub fn body_rejection(rejection: axum::extract::rejection::BytesRejection) -> Pr
     } else {
         Problem::new(
             problem::INVALID_REQUEST,
-            format!("the request body could not be read: {}", rejection.body_text()),
+            format!(
+                "the request body could not be read: {}",
+                rejection.body_text()
+            ),
         )
     }
 }
@@ -147,7 +158,10 @@ impl<'a> JsonObject<'a> {
             Value::Object(map) => Some(Self { path, map }),
             other => {
                 let field = if path.is_empty() { "(body)" } else { path };
-                errors.add(field, format!("must be an object, not {}", type_name(other)));
+                errors.add(
+                    field,
+                    format!("must be an object, not {}", type_name(other)),
+                );
                 None
             }
         }
@@ -247,7 +261,11 @@ impl<'a> JsonObject<'a> {
         }
     }
 
-    pub fn required_object(&self, name: &str, errors: &mut FieldErrors) -> Option<(String, &'a Value)> {
+    pub fn required_object(
+        &self,
+        name: &str,
+        errors: &mut FieldErrors,
+    ) -> Option<(String, &'a Value)> {
         if !self.has(name) {
             self.missing(name, errors);
             return None;
@@ -308,7 +326,10 @@ mod tests {
         let addr = JsonObject::of(&path, addr, &mut errors).unwrap();
         addr.required_string("city", &mut errors);
         let fields: Vec<String> = errors.into_vec().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["extra", "name", "birth_date", "pep", "address.city"]);
+        assert_eq!(
+            fields,
+            ["extra", "name", "birth_date", "pep", "address.city"]
+        );
     }
 
     #[test]

@@ -103,11 +103,18 @@ impl Problem {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self {
             internal: Some(format!("{cause:#}")),
-            ..Self::new(INTERNAL, "an unexpected error occurred; quote the request id")
+            ..Self::new(
+                INTERNAL,
+                "an unexpected error occurred; quote the request id",
+            )
         }
     }
 
-    pub fn unavailable(detail: impl Into<String>, retry_after: u64, cause: impl std::fmt::Display) -> Self {
+    pub fn unavailable(
+        detail: impl Into<String>,
+        retry_after: u64,
+        cause: impl std::fmt::Display,
+    ) -> Self {
         Self {
             retry_after: Some(retry_after),
             internal: Some(format!("{cause:#}")),

@@ -259,9 +259,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key");
         std::fs::write(&path, "kept\n").unwrap();
-        let secret = CachedSecret::load(Box::new(FileSecret::new(&path)), Duration::ZERO, Duration::ZERO)
-            .await
-            .unwrap();
+        let secret = CachedSecret::load(
+            Box::new(FileSecret::new(&path)),
+            Duration::ZERO,
+            Duration::ZERO,
+        )
+        .await
+        .unwrap();
         std::fs::remove_file(&path).unwrap();
         assert_eq!(secret.get().await.current, "kept");
     }

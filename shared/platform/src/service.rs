@@ -16,7 +16,10 @@ const KEY_MIN_REFRESH_GAP: Duration = Duration::from_secs(10);
 
 /// The authenticator for the configured key source. With the development key
 /// it says so loudly, once, at start.
-pub async fn authenticator(settings: &CommonSettings, sdk: Option<&SdkConfig>) -> anyhow::Result<Arc<Authenticator>> {
+pub async fn authenticator(
+    settings: &CommonSettings,
+    sdk: Option<&SdkConfig>,
+) -> anyhow::Result<Arc<Authenticator>> {
     let max_age = settings.auth_key_max_age;
     let min_gap = KEY_MIN_REFRESH_GAP.min(max_age);
     let auth = match &settings.auth_key {
@@ -30,7 +33,8 @@ pub async fn authenticator(settings: &CommonSettings, sdk: Option<&SdkConfig>) -
             Authenticator::from_source(Box::new(FileSecret::new(path)), max_age, min_gap).await?
         }
         AuthKeySource::SecretsManager { secret_id } => {
-            let sdk = sdk.ok_or_else(|| anyhow::anyhow!("CDD_AUTH_SECRET_ID needs the AWS backend"))?;
+            let sdk =
+                sdk.ok_or_else(|| anyhow::anyhow!("CDD_AUTH_SECRET_ID needs the AWS backend"))?;
             let client = crate::aws::secrets_manager(sdk);
             Authenticator::from_source(
                 Box::new(SecretsManagerSecret::new(client, secret_id.clone())),
@@ -70,7 +74,10 @@ pub fn health_check_requested() -> bool {
 
 /// The container health check: 0 when `/health/live` on `PORT` answers 200.
 pub async fn health_check() -> ExitCode {
-    let port = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
     if crate::http::probe_live(port).await {
         ExitCode::SUCCESS
     } else {
@@ -83,4 +90,3 @@ pub fn startup_failed(service: &str, err: &anyhow::Error) -> ExitCode {
     eprintln!("{service}: failed to start: {err:#}");
     ExitCode::FAILURE
 }
-

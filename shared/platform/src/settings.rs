@@ -167,9 +167,7 @@ impl FromStr for Environment {
             "dev" => Ok(Self::Dev),
             "test" => Ok(Self::Test),
             "prod" => Ok(Self::Prod),
-            other => Err(format!(
-                "`{other}` is not one of local, dev, test, prod"
-            )),
+            other => Err(format!("`{other}` is not one of local, dev, test, prod")),
         }
     }
 }
@@ -402,7 +400,11 @@ mod tests {
 
     #[test]
     fn non_local_environments_refuse_the_development_key() {
-        let mut env = reader(&[("CDD_ENV", "prod"), ("CDD_BACKEND", "aws"), ("AWS_REGION", "eu-west-1")]);
+        let mut env = reader(&[
+            ("CDD_ENV", "prod"),
+            ("CDD_BACKEND", "aws"),
+            ("AWS_REGION", "eu-west-1"),
+        ]);
         CommonSettings::read("intake", &mut env);
         let err = env.finish().unwrap_err();
         assert_eq!(err.problems.len(), 1);

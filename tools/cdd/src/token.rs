@@ -33,10 +33,15 @@ pub fn run(args: TokenArgs) -> anyhow::Result<()> {
             .with_context(|| format!("key file {} is empty", path.display()))?
             .to_string(),
         None => {
-            eprintln!("cdd: signing with the built-in development key (valid only for CDD_ENV=local services)");
+            eprintln!(
+                "cdd: signing with the built-in development key (valid only for CDD_ENV=local services)"
+            );
             DEVELOPMENT_KEY.to_string()
         }
     };
-    println!("{}", issue_token(&key, &args.sub, args.role, Duration::from_secs(args.ttl))?);
+    println!(
+        "{}",
+        issue_token(&key, &args.sub, args.role, Duration::from_secs(args.ttl))?
+    );
     Ok(())
 }

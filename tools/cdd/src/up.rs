@@ -63,7 +63,10 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         let port = args.base_port + service.port_offset;
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
             stop_all(&mut running).await;
-            bail!("port {port} for {} is in use; pass --base-port to use others", service.name);
+            bail!(
+                "port {port} for {} is in use; pass --base-port to use others",
+                service.name
+            );
         }
         let mut child = Command::new(&exe)
             .args(["service", service.name])
@@ -122,11 +125,18 @@ fn prefix_output(name: &'static str, child: &mut Child) {
     }
 }
 
-async fn wait_ready(client: &reqwest::Client, r: &mut Running, timeout: Duration) -> anyhow::Result<()> {
+async fn wait_ready(
+    client: &reqwest::Client,
+    r: &mut Running,
+    timeout: Duration,
+) -> anyhow::Result<()> {
     let start = Instant::now();
     loop {
         if let Some(status) = r.child.try_wait()? {
-            bail!("{} exited during start-up ({status}); see its output above", r.name);
+            bail!(
+                "{} exited during start-up ({status}); see its output above",
+                r.name
+            );
         }
         if let Ok(res) = client.get(format!("{}/health/ready", r.url)).send().await
             && res.status().is_success()
@@ -140,17 +150,36 @@ async fn wait_ready(client: &reqwest::Client, r: &mut Running, timeout: Duration
     }
 }
 
-fn print_banner(running: &[Running], took: Duration, data_dir: &std::path::Path) -> anyhow::Result<()> {
+fn print_banner(
+    running: &[Running],
+    took: Duration,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let day = Duration::from_secs(24 * 3600);
     println!();
-    println!("CDD platform is up in {} ms (embedded storage in {})", took.as_millis(), data_dir.display());
+    println!(
+        "CDD platform is up in {} ms (embedded storage in {})",
+        took.as_millis(),
+        data_dir.display()
+    );
     for r in running {
-        println!("  {:<10} {}   (OpenAPI: {}/openapi.json)", r.name, r.url, r.url);
+        println!(
+            "  {:<10} {}   (OpenAPI: {}/openapi.json)",
+            r.name, r.url, r.url
+        );
     }
     println!();
     println!("Development tokens (valid 24 h, local only):");
-    for (role, sub) in [(Role::Clerk, "clerk-1"), (Role::Analyst, "analyst-1"), (Role::Approver, "approver-1")] {
-        println!("  {:<9} {}", role.as_str(), issue_token(DEVELOPMENT_KEY, sub, role, day)?);
+    for (role, sub) in [
+        (Role::Clerk, "clerk-1"),
+        (Role::Analyst, "analyst-1"),
+        (Role::Approver, "approver-1"),
+    ] {
+        println!(
+            "  {:<9} {}",
+            role.as_str(),
+            issue_token(DEVELOPMENT_KEY, sub, role, day)?
+        );
     }
     if let Some(intake) = running.iter().find(|r| r.name == "intake") {
         let clerk = issue_token(DEVELOPMENT_KEY, "clerk-1", Role::Clerk, day)?;

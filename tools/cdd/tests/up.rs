@@ -6,7 +6,11 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
@@ -30,7 +34,9 @@ async fn up_serves_onboarding_and_stops_on_ctrl_c() {
     });
     let mut banner = Vec::new();
     loop {
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("cdd up printed its banner");
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("cdd up printed its banner");
         let done = line.contains("Press Ctrl-C");
         banner.push(line);
         if done {
@@ -38,8 +44,14 @@ async fn up_serves_onboarding_and_stops_on_ctrl_c() {
         }
     }
     let text = banner.join("\n");
-    assert!(text.contains(&format!("intake     http://127.0.0.1:{port}")), "{text}");
-    let clerk = banner.iter().find(|l| l.trim_start().starts_with("clerk ")).unwrap();
+    assert!(
+        text.contains(&format!("intake     http://127.0.0.1:{port}")),
+        "{text}"
+    );
+    let clerk = banner
+        .iter()
+        .find(|l| l.trim_start().starts_with("clerk "))
+        .unwrap();
     let token = clerk.split_whitespace().nth(1).unwrap().to_string();
 
     let token_cmd = Command::new(env!("CARGO_BIN_EXE_cdd"))
@@ -47,7 +59,10 @@ async fn up_serves_onboarding_and_stops_on_ctrl_c() {
         .output()
         .unwrap();
     assert!(token_cmd.status.success());
-    let analyst = String::from_utf8(token_cmd.stdout).unwrap().trim().to_string();
+    let analyst = String::from_utf8(token_cmd.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
 
     let client = reqwest::Client::new();
     let res = client
@@ -60,15 +75,37 @@ async fn up_serves_onboarding_and_stops_on_ctrl_c() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    let id = res.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
-    let res = client.get(format!("http://127.0.0.1:{port}/v1/customers/{id}")).bearer_auth(&analyst).send().await.unwrap();
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = client
+        .get(format!("http://127.0.0.1:{port}/v1/customers/{id}"))
+        .bearer_auth(&analyst)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200, "a token from `cdd token` is accepted");
 
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
     let rest: Vec<String> = rx.try_iter().collect();
-    assert!(rest.iter().any(|l| l.contains("stopped intake")), "{rest:?}");
-    assert!(client.get(format!("http://127.0.0.1:{port}/health/live")).send().await.is_err(), "intake is gone");
+    assert!(
+        rest.iter().any(|l| l.contains("stopped intake")),
+        "{rest:?}"
+    );
+    assert!(
+        client
+            .get(format!("http://127.0.0.1:{port}/health/live"))
+            .send()
+            .await
+            .is_err(),
+        "intake is gone"
+    );
     assert!(data.path().join("intake").join("intake.journal").exists());
 }

@@ -11,7 +11,11 @@ use super::AppState;
 use super::params;
 use crate::domain::audit;
 
-pub async fn trail(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
+pub async fn trail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     caller.require(&[Role::Analyst, Role::Approver, Role::Service])?;
     let id = params::customer_id(&id)?;
     let customer = state

@@ -19,7 +19,9 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::customer::Application;
 use crate::domain::record::{Case, CaseStatus, Customer, CustomerId};
 use crate::domain::risk::next_review;
-use crate::store::{CreateOutcome, IDEMPOTENCY_TTL_SECS, IdempotencyRecord, ListCursor, NewCustomer};
+use crate::store::{
+    CreateOutcome, IDEMPOTENCY_TTL_SECS, IdempotencyRecord, ListCursor, NewCustomer,
+};
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
@@ -39,7 +41,8 @@ fn replay(record: &IdempotencyRecord) -> Response {
         res.headers_mut().insert(header::LOCATION, location);
     }
     if let Some(version) = record.body.get("version").and_then(|v| v.as_u64()) {
-        res.headers_mut().insert(header::ETAG, params::etag(version));
+        res.headers_mut()
+            .insert(header::ETAG, params::etag(version));
     }
     res
 }
@@ -51,12 +54,21 @@ fn key_reused() -> Problem {
     )
 }
 
-pub async fn create(State(state): State<AppState>, caller: Caller, headers: HeaderMap, JsonBody(body): JsonBody) -> Result<Response, Problem> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Service])?;
     let key = format!("{}#{}", caller.subject, params::idempotency_key(&headers)?);
     let hash = request_hash(&body);
     if let Some(existing) = state.store.find_idempotency(&key).await? {
-        return if existing.request_hash == hash { Ok(replay(&existing)) } else { Err(key_reused()) };
+        return if existing.request_hash == hash {
+            Ok(replay(&existing))
+        } else {
+            Err(key_reused())
+        };
     }
     let mut errors = FieldErrors::new();
     let application = Application::parse(&body, &mut errors);
@@ -112,18 +124,25 @@ pub async fn create(State(state): State<AppState>, caller: Caller, headers: Head
             tracing::info!(customer_id = %id, "customer created");
             Ok(replay(&record))
         }
-        CreateOutcome::AlreadyDone(existing) if existing.request_hash == hash => Ok(replay(&existing)),
+        CreateOutcome::AlreadyDone(existing) if existing.request_hash == hash => {
+            Ok(replay(&existing))
+        }
         CreateOutcome::AlreadyDone(_) => Err(key_reused()),
     }
 }
 
 fn with_etag(customer: &Customer) -> Response {
     let mut res = Json(customer.view()).into_response();
-    res.headers_mut().insert(header::ETAG, params::etag(customer.version));
+    res.headers_mut()
+        .insert(header::ETAG, params::etag(customer.version));
     res
 }
 
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Analyst, Role::Approver, Role::Service])?;
     let id = params::customer_id(&id)?;
     match state.store.get(&id).await? {
@@ -132,7 +151,11 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<S
     }
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<HashMap<String, String>>) -> Result<Response, Problem> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Analyst, Role::Approver, Role::Service])?;
     params::only_known(&query, &["status", "cursor", "limit"])?;
     let mut errors = Vec::new();
@@ -141,7 +164,10 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
             Some(s) => Some(s),
             None => {
                 let names: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
-                errors.push(FieldError::new("status", format!("must be one of: {}", names.join(", "))));
+                errors.push(FieldError::new(
+                    "status",
+                    format!("must be one of: {}", names.join(", ")),
+                ));
                 None
             }
         },
@@ -151,7 +177,10 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
         Some(raw) => match ListCursor::decode(raw) {
             Some(c) => Some(c),
             None => {
-                errors.push(FieldError::new("cursor", "is not a cursor returned by this endpoint"));
+                errors.push(FieldError::new(
+                    "cursor",
+                    "is not a cursor returned by this endpoint",
+                ));
                 None
             }
         },
@@ -161,7 +190,10 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
         None => DEFAULT_PAGE,
         Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,
         Some(_) => {
-            errors.push(FieldError::new("limit", format!("must be a whole number from 1 to {MAX_PAGE}")));
+            errors.push(FieldError::new(
+                "limit",
+                format!("must be a whole number from 1 to {MAX_PAGE}"),
+            ));
             DEFAULT_PAGE
         }
     };
@@ -196,11 +228,17 @@ pub async fn patch(
     if current.version != expected {
         return Err(Problem::new(
             problem::PRECONDITION_FAILED,
-            format!("the customer is at version {}, not {expected}; read it again and retry", current.version),
+            format!(
+                "the customer is at version {}, not {expected}; read it again and retry",
+                current.version
+            ),
         ));
     }
     let Some(changes) = body.as_object() else {
-        return Err(Problem::validation(vec![FieldError::new("(body)", "must be an object of the fields to change")]));
+        return Err(Problem::validation(vec![FieldError::new(
+            "(body)",
+            "must be an object of the fields to change",
+        )]));
     };
     let allowed = current.application.patchable_fields();
     let refused: Vec<FieldError> = changes
@@ -210,7 +248,10 @@ pub async fn patch(
             let why = if k == "kind" {
                 "cannot be changed; submit a new customer instead".to_string()
             } else {
-                format!("cannot be changed here; changeable fields: {}", allowed.join(", "))
+                format!(
+                    "cannot be changed here; changeable fields: {}",
+                    allowed.join(", ")
+                )
             };
             FieldError::new(k.clone(), why)
         })
@@ -220,10 +261,18 @@ pub async fn patch(
     }
     // A merge patch (RFC 7396) at the top level: null removes an optional field.
     let mut merged = serde_json::to_value(&current.application).map_err(Problem::internal)?;
-    let target = merged.as_object_mut().ok_or_else(|| Problem::internal("stored application is not an object"))?;
+    let target = merged
+        .as_object_mut()
+        .ok_or_else(|| Problem::internal("stored application is not an object"))?;
     let mut changed = Vec::new();
     for (k, v) in changes {
-        if target.get(k) != Some(v) && !(v.is_null() && !target.contains_key(k)) {
+        // Setting a value it already has, or removing what is absent, is no change.
+        let is_change = if v.is_null() {
+            target.contains_key(k)
+        } else {
+            target.get(k) != Some(v)
+        };
+        if is_change {
             changed.push(k.clone());
         }
         if v.is_null() {
@@ -277,8 +326,10 @@ mod tests {
     #[test]
     fn the_request_hash_ignores_key_order_but_not_values() {
         let a = serde_json::json!({"kind": "individual", "name": "A", "address": {"city": "X", "line1": "Y"}});
-        let b: serde_json::Value =
-            serde_json::from_str(r#"{"address": {"line1": "Y", "city": "X"}, "name": "A", "kind": "individual"}"#).unwrap();
+        let b: serde_json::Value = serde_json::from_str(
+            r#"{"address": {"line1": "Y", "city": "X"}, "name": "A", "kind": "individual"}"#,
+        )
+        .unwrap();
         let c = serde_json::json!({"kind": "individual", "name": "B", "address": {"city": "X", "line1": "Y"}});
         assert_eq!(request_hash(&a), request_hash(&b));
         assert_ne!(request_hash(&a), request_hash(&c));

@@ -23,8 +23,14 @@ pub struct AppState {
 /// The service's own routes (the platform adds health, OpenAPI and auth).
 pub fn routes(state: AppState) -> Router {
     Router::new()
-        .route("/v1/customers", get(customers::list).post(customers::create))
-        .route("/v1/customers/{id}", get(customers::get).patch(customers::patch))
+        .route(
+            "/v1/customers",
+            get(customers::list).post(customers::create),
+        )
+        .route(
+            "/v1/customers/{id}",
+            get(customers::get).patch(customers::patch),
+        )
         .route("/v1/customers/{id}/audit", get(audit::trail))
         .with_state(state)
 }

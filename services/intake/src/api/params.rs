@@ -21,7 +21,15 @@ pub fn only_known(query: &HashMap<String, String>, known: &[&str]) -> Result<(),
     let unknown: Vec<FieldError> = query
         .keys()
         .filter(|k| !known.contains(&k.as_str()))
-        .map(|k| FieldError::new(k.clone(), format!("unknown query parameter; expected one of: {}", known.join(", "))))
+        .map(|k| {
+            FieldError::new(
+                k.clone(),
+                format!(
+                    "unknown query parameter; expected one of: {}",
+                    known.join(", ")
+                ),
+            )
+        })
         .collect();
     if unknown.is_empty() {
         Ok(())

@@ -133,13 +133,28 @@ pub fn verify(events: &[AuditEvent], head: &AuditHead) -> Verification {
     for (i, event) in events.iter().enumerate() {
         let expected_seq = i as u64 + 1;
         if event.seq != expected_seq {
-            return Verification::broken(i, expected_seq, format!("event {expected_seq} is missing (found {} in its place)", event.seq));
+            return Verification::broken(
+                i,
+                expected_seq,
+                format!(
+                    "event {expected_seq} is missing (found {} in its place)",
+                    event.seq
+                ),
+            );
         }
         if event.prev_hash != prev {
-            return Verification::broken(i, event.seq, format!("event {} does not link to the event before it", event.seq));
+            return Verification::broken(
+                i,
+                event.seq,
+                format!("event {} does not link to the event before it", event.seq),
+            );
         }
         if event.compute_hash() != event.hash {
-            return Verification::broken(i, event.seq, format!("event {} was altered after it was recorded", event.seq));
+            return Verification::broken(
+                i,
+                event.seq,
+                format!("event {} was altered after it was recorded", event.seq),
+            );
         }
         prev = event.hash.clone();
     }
@@ -148,7 +163,10 @@ pub fn verify(events: &[AuditEvent], head: &AuditHead) -> Verification {
         return Verification::broken(
             events.len(),
             last_seq + 1,
-            format!("the trail ends at event {last_seq} but the customer record says {}", head.seq),
+            format!(
+                "the trail ends at event {last_seq} but the customer record says {}",
+                head.seq
+            ),
         );
     }
     Verification {
@@ -166,11 +184,21 @@ mod tests {
 
     fn trail(n: u64) -> (Vec<AuditEvent>, AuditHead) {
         let id = CustomerId::parse("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e").unwrap();
-        let actor = Caller { subject: "clerk-1".into(), role: Role::Clerk };
+        let actor = Caller {
+            subject: "clerk-1".into(),
+            role: Role::Clerk,
+        };
         let mut events: Vec<AuditEvent> = Vec::new();
         for i in 0..n {
             let head = events.last().map(AuditEvent::head);
-            events.push(AuditEvent::next(&id, head.as_ref(), OffsetDateTime::UNIX_EPOCH, &actor, "customer.updated", serde_json::json!({"i": i})));
+            events.push(AuditEvent::next(
+                &id,
+                head.as_ref(),
+                OffsetDateTime::UNIX_EPOCH,
+                &actor,
+                "customer.updated",
+                serde_json::json!({"i": i}),
+            ));
         }
         let head = events.last().unwrap().head();
         (events, head)

@@ -116,7 +116,12 @@ pub enum PartyRole {
 }
 
 impl PartyRole {
-    const NAMES: &[&str] = &["director", "beneficial_owner", "shareholder", "authorised_signatory"];
+    const NAMES: &[&str] = &[
+        "director",
+        "beneficial_owner",
+        "shareholder",
+        "authorised_signatory",
+    ];
     fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
             "director" => Self::Director,
@@ -303,14 +308,22 @@ impl Application {
     }
 }
 
-fn text(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<String> {
+fn text(
+    obj: &JsonObject<'_>,
+    name: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<String> {
     let value = if required {
         obj.required_string(name, errors)
     } else {
         obj.string(name, errors)
     }?;
     if value.chars().count() > MAX_TEXT {
-        errors.add(obj.path_of(name), format!("must be at most {MAX_TEXT} characters"));
+        errors.add(
+            obj.path_of(name),
+            format!("must be at most {MAX_TEXT} characters"),
+        );
         return None;
     }
     if value.chars().any(char::is_control) {
@@ -320,7 +333,12 @@ fn text(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErro
     Some(value.to_string())
 }
 
-fn country(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<CountryCode> {
+fn country(
+    obj: &JsonObject<'_>,
+    name: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<CountryCode> {
     let raw = if required {
         obj.required_string(name, errors)
     } else {
@@ -331,7 +349,12 @@ fn country(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldE
         .ok()
 }
 
-fn date(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<CalendarDate> {
+fn date(
+    obj: &JsonObject<'_>,
+    name: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<CalendarDate> {
     let raw = if required {
         obj.required_string(name, errors)
     } else {
@@ -342,7 +365,12 @@ fn date(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErro
         .ok()
 }
 
-fn birth_date(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<CalendarDate> {
+fn birth_date(
+    obj: &JsonObject<'_>,
+    name: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<CalendarDate> {
     let d = date(obj, name, required, errors)?;
     let today = time::OffsetDateTime::now_utc().date();
     if d.0 > today {
@@ -356,7 +384,12 @@ fn birth_date(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut Fie
     Some(d)
 }
 
-fn countries(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<Vec<CountryCode>> {
+fn countries(
+    obj: &JsonObject<'_>,
+    name: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<Vec<CountryCode>> {
     if required && !obj.has(name) {
         errors.add(obj.path_of(name), "is required");
         return None;
@@ -366,7 +399,10 @@ fn countries(obj: &JsonObject<'_>, name: &str, required: bool, errors: &mut Fiel
         errors.add(obj.path_of(name), "must name at least one country");
     }
     if items.len() > MAX_COUNTRIES {
-        errors.add(obj.path_of(name), format!("must have at most {MAX_COUNTRIES} entries"));
+        errors.add(
+            obj.path_of(name),
+            format!("must have at most {MAX_COUNTRIES} entries"),
+        );
         return None;
     }
     let mut out: Vec<CountryCode> = Vec::new();
@@ -402,7 +438,10 @@ fn parse_enum_list<T: PartialEq>(
 fn parse_address(obj: &JsonObject<'_>, name: &str, errors: &mut FieldErrors) -> Option<Address> {
     let (path, value) = obj.required_object(name, errors)?;
     let a = JsonObject::of(&path, value, errors)?;
-    a.deny_unknown(&["line1", "line2", "postal_code", "city", "country"], errors);
+    a.deny_unknown(
+        &["line1", "line2", "postal_code", "city", "country"],
+        errors,
+    );
     let line1 = text(&a, "line1", true, errors);
     let line2 = text(&a, "line2", false, errors);
     let postal_code = text(&a, "postal_code", false, errors);
@@ -417,17 +456,25 @@ fn parse_address(obj: &JsonObject<'_>, name: &str, errors: &mut FieldErrors) -> 
     })
 }
 
-fn parse_identity_documents(obj: &JsonObject<'_>, errors: &mut FieldErrors) -> Vec<IdentityDocument> {
+fn parse_identity_documents(
+    obj: &JsonObject<'_>,
+    errors: &mut FieldErrors,
+) -> Vec<IdentityDocument> {
     let Some(items) = obj.array("identity_documents", errors) else {
         return Vec::new();
     };
     if items.len() > MAX_DOCUMENTS {
-        errors.add(obj.path_of("identity_documents"), format!("must have at most {MAX_DOCUMENTS} entries"));
+        errors.add(
+            obj.path_of("identity_documents"),
+            format!("must have at most {MAX_DOCUMENTS} entries"),
+        );
         return Vec::new();
     }
     let mut out = Vec::new();
     for (path, value) in items {
-        let Some(d) = JsonObject::of(&path, value, errors) else { continue };
+        let Some(d) = JsonObject::of(&path, value, errors) else {
+            continue;
+        };
         d.deny_unknown(&["type", "number", "issuing_country", "expires_on"], errors);
         let kind = d.required_string("type", errors).and_then(|raw| {
             IdentityDocumentType::parse(raw).or_else(|| {
@@ -496,21 +543,28 @@ fn parse_party(path: &str, value: &Value, errors: &mut FieldErrors) -> Option<Re
             errors.add(p.path_of("role"), "give either role or roles, not both");
             None
         }
-        (true, false) => p.required_string("role", errors).and_then(|raw| match PartyRole::parse(raw) {
-            Some(r) => Some(vec![r]),
-            None => {
-                errors.add(p.path_of("role"), format!("must be one of: {}", PartyRole::NAMES.join(", ")));
-                None
-            }
-        }),
-        (false, true) => parse_enum_list(&p, "roles", PartyRole::NAMES, PartyRole::parse, errors).and_then(|r| {
-            if r.is_empty() {
-                errors.add(p.path_of("roles"), "must name at least one role");
-                None
-            } else {
-                Some(r)
-            }
-        }),
+        (true, false) => {
+            p.required_string("role", errors)
+                .and_then(|raw| match PartyRole::parse(raw) {
+                    Some(r) => Some(vec![r]),
+                    None => {
+                        errors.add(
+                            p.path_of("role"),
+                            format!("must be one of: {}", PartyRole::NAMES.join(", ")),
+                        );
+                        None
+                    }
+                })
+        }
+        (false, true) => parse_enum_list(&p, "roles", PartyRole::NAMES, PartyRole::parse, errors)
+            .and_then(|r| {
+                if r.is_empty() {
+                    errors.add(p.path_of("roles"), "must name at least one role");
+                    None
+                } else {
+                    Some(r)
+                }
+            }),
         (false, false) => {
             errors.add(p.path_of("role"), "is required");
             None
@@ -520,7 +574,10 @@ fn parse_party(path: &str, value: &Value, errors: &mut FieldErrors) -> Option<Re
         if (0.0..=100.0).contains(&share) {
             Some(share)
         } else {
-            errors.add(p.path_of("ownership_share"), "must be a percentage between 0 and 100");
+            errors.add(
+                p.path_of("ownership_share"),
+                "must be a percentage between 0 and 100",
+            );
             None
         }
     });
@@ -529,8 +586,14 @@ fn parse_party(path: &str, value: &Value, errors: &mut FieldErrors) -> Option<Re
     let country_of_residence = country(&p, "country_of_residence", false, errors);
     let pep = p.bool("pep", errors).unwrap_or(false);
     let roles = roles?;
-    if roles.contains(&PartyRole::BeneficialOwner) && ownership_share.is_none() && !p.has("ownership_share") {
-        errors.add(p.path_of("ownership_share"), "is required for a beneficial owner");
+    if roles.contains(&PartyRole::BeneficialOwner)
+        && ownership_share.is_none()
+        && !p.has("ownership_share")
+    {
+        errors.add(
+            p.path_of("ownership_share"),
+            "is required for a beneficial owner",
+        );
     }
     Some(RelatedParty {
         name: name?,
@@ -552,7 +615,10 @@ fn parse_organisation(obj: &JsonObject<'_>, errors: &mut FieldErrors) -> Option<
     let mut related_parties = Vec::new();
     if let Some(items) = obj.array("related_parties", errors) {
         if items.len() > MAX_PARTIES {
-            errors.add(obj.path_of("related_parties"), format!("must have at most {MAX_PARTIES} entries"));
+            errors.add(
+                obj.path_of("related_parties"),
+                format!("must have at most {MAX_PARTIES} entries"),
+            );
         } else {
             for (path, value) in items {
                 if let Some(p) = parse_party(&path, value, errors) {
@@ -561,7 +627,10 @@ fn parse_organisation(obj: &JsonObject<'_>, errors: &mut FieldErrors) -> Option<
             }
         }
     }
-    let total: f64 = related_parties.iter().filter_map(|p| p.ownership_share).sum();
+    let total: f64 = related_parties
+        .iter()
+        .filter_map(|p| p.ownership_share)
+        .sum();
     if total > 100.0 + 1e-6 {
         errors.add(
             obj.path_of("related_parties"),
@@ -607,25 +676,37 @@ mod tests {
         let fields = parse(body).unwrap_err();
         assert_eq!(
             fields,
-            ["hobby", "name", "birth_date", "nationalities[0]", "country_of_residence", "address.city", "products[0]"]
+            [
+                "hobby",
+                "name",
+                "birth_date",
+                "nationalities[0]",
+                "country_of_residence",
+                "address.city",
+                "products[0]"
+            ]
         );
     }
 
     #[test]
     fn organisations_need_coherent_ownership() {
         let body = json!({
-            "kind":"organisation","legal_name":"Acme Trading Ltd","registration_number":"01234567",
-            "country_of_incorporation":"GB","address":{"line1":"1 High St","city":"London","country":"GB"},
-            "related_parties":[
-                {"name":"A","role":"beneficial_owner","ownership_share":60},
-                {"name":"B","roles":["director","beneficial_owner"],"ownership_share":50},
-                {"name":"C","role":"beneficial_owner"},
-                {"name":"D","role":"chairman"}
-            ]});
+        "kind":"organisation","legal_name":"Acme Trading Ltd","registration_number":"01234567",
+        "country_of_incorporation":"GB","address":{"line1":"1 High St","city":"London","country":"GB"},
+        "related_parties":[
+            {"name":"A","role":"beneficial_owner","ownership_share":60},
+            {"name":"B","roles":["director","beneficial_owner"],"ownership_share":50},
+            {"name":"C","role":"beneficial_owner"},
+            {"name":"D","role":"chairman"}
+        ]});
         let fields = parse(body).unwrap_err();
         assert_eq!(
             fields,
-            ["related_parties[2].ownership_share", "related_parties[3].role", "related_parties"]
+            [
+                "related_parties[2].ownership_share",
+                "related_parties[3].role",
+                "related_parties"
+            ]
         );
     }
 }

@@ -21,7 +21,9 @@ impl CustomerId {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let ok = raw.len() == 36
             && raw.starts_with("cus_")
-            && raw[4..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            && raw[4..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if ok {
             Ok(Self(raw.to_string()))
         } else {
@@ -67,7 +69,12 @@ pub enum CaseStatus {
 
 impl CaseStatus {
     /// Every status, in the order lists walk them.
-    pub const ALL: [CaseStatus; 4] = [Self::Open, Self::PendingApproval, Self::Approved, Self::Rejected];
+    pub const ALL: [CaseStatus; 4] = [
+        Self::Open,
+        Self::PendingApproval,
+        Self::Approved,
+        Self::Rejected,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {

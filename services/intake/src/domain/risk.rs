@@ -116,7 +116,9 @@ impl RiskRater {
 
     /// `open_alerts` is the number of unresolved potential sanctions matches.
     pub fn rate(&self, app: &Application, open_alerts: usize) -> RiskAssessment {
-        let mut tally = Tally { factors: Vec::new() };
+        let mut tally = Tally {
+            factors: Vec::new(),
+        };
         self.rate_countries(app, &mut tally);
         match &app.profile {
             CustomerProfile::Individual(p) => {
@@ -136,7 +138,11 @@ impl RiskRater {
                     false,
                     "the customer is a legal person, whose ownership must be understood".into(),
                 );
-                let owners: Vec<_> = o.related_parties.iter().filter(|p| p.is_beneficial_owner()).collect();
+                let owners: Vec<_> = o
+                    .related_parties
+                    .iter()
+                    .filter(|p| p.is_beneficial_owner())
+                    .collect();
                 if owners.is_empty() {
                     tally.add(
                         "ownership.no_beneficial_owner",
@@ -145,7 +151,11 @@ impl RiskRater {
                         "no beneficial owner is declared".into(),
                     );
                 }
-                let declared: f64 = o.related_parties.iter().filter_map(|p| p.ownership_share).sum();
+                let declared: f64 = o
+                    .related_parties
+                    .iter()
+                    .filter_map(|p| p.ownership_share)
+                    .sum();
                 if !owners.is_empty() && declared < 50.0 {
                     tally.add(
                         "ownership.opaque",
@@ -159,7 +169,10 @@ impl RiskRater {
                         "ownership.complex",
                         1,
                         false,
-                        format!("{} related parties make the structure complex", o.related_parties.len()),
+                        format!(
+                            "{} related parties make the structure complex",
+                            o.related_parties.len()
+                        ),
                     );
                 }
                 let peps = o.related_parties.iter().filter(|p| p.pep).count();
@@ -184,7 +197,10 @@ impl RiskRater {
                     &format!("product.{}", product.as_str()),
                     points,
                     false,
-                    format!("the product {} carries higher money-laundering risk", product.as_str()),
+                    format!(
+                        "the product {} carries higher money-laundering risk",
+                        product.as_str()
+                    ),
                 );
             }
         }
@@ -193,7 +209,10 @@ impl RiskRater {
                 "screening.open_alerts",
                 5,
                 true,
-                format!("{open_alerts} potential sanctions match{} not yet disposed", if open_alerts == 1 { " is" } else { "es are" }),
+                format!(
+                    "{open_alerts} potential sanctions match{} not yet disposed",
+                    if open_alerts == 1 { " is" } else { "es are" }
+                ),
             );
         }
         let score: u32 = tally.factors.iter().map(|f| f.points).sum();
@@ -238,7 +257,10 @@ impl RiskRater {
                 ties.push(("address country".into(), &p.address.country));
             }
             CustomerProfile::Organisation(o) => {
-                ties.push(("country of incorporation".into(), &o.country_of_incorporation));
+                ties.push((
+                    "country of incorporation".into(),
+                    &o.country_of_incorporation,
+                ));
                 ties.push(("address country".into(), &o.address.country));
                 for (i, party) in o.related_parties.iter().enumerate() {
                     if let Some(c) = &party.country_of_residence {
@@ -303,7 +325,11 @@ pub fn required_documents(app: &Application, level: CddLevel) -> Vec<RequiredDoc
             }
         },
         CustomerProfile::Organisation(o) => {
-            docs.push(doc("company_registry_extract", &["company_registry_extract"], None));
+            docs.push(doc(
+                "company_registry_extract",
+                &["company_registry_extract"],
+                None,
+            ));
             if level != CddLevel::Simplified {
                 docs.push(doc("ownership_chart", &["ownership_chart"], None));
                 docs.push(doc("proof_of_address", &["proof_of_address"], None));
@@ -342,8 +368,10 @@ mod tests {
     }
 
     fn individual(country: &str, pep: bool) -> Application {
-        app(json!({"kind":"individual","name":"Maria Lopez","birth_date":"1980-02-03","nationalities":[country],
-            "country_of_residence":country,"address":{"line1":"Calle 1","city":"Madrid","country":country},"pep":pep}))
+        app(
+            json!({"kind":"individual","name":"Maria Lopez","birth_date":"1980-02-03","nationalities":[country],
+            "country_of_residence":country,"address":{"line1":"Calle 1","city":"Madrid","country":country},"pep":pep}),
+        )
     }
 
     #[test]
@@ -356,7 +384,10 @@ mod tests {
     #[test]
     fn a_plain_resident_individual_gets_simplified_due_diligence() {
         let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", false), 0);
-        assert_eq!((r.level, r.cdd_level, r.score), (RiskLevel::Low, CddLevel::Simplified, 0));
+        assert_eq!(
+            (r.level, r.cdd_level, r.score),
+            (RiskLevel::Low, CddLevel::Simplified, 0)
+        );
         assert!(r.factors.is_empty());
         assert_eq!(r.review_interval_months, 60);
         assert_eq!(r.required_documents.len(), 1);
@@ -365,9 +396,16 @@ mod tests {
     #[test]
     fn a_pep_always_gets_enhanced_due_diligence_with_the_reason() {
         let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", true), 0);
-        assert_eq!((r.level, r.cdd_level), (RiskLevel::High, CddLevel::Enhanced));
+        assert_eq!(
+            (r.level, r.cdd_level),
+            (RiskLevel::High, CddLevel::Enhanced)
+        );
         assert!(r.factors[0].reason.contains("politically exposed"));
-        assert!(r.required_documents.iter().any(|d| d.requirement == "source_of_funds"));
+        assert!(
+            r.required_documents
+                .iter()
+                .any(|d| d.requirement == "source_of_funds")
+        );
         assert_eq!(r.review_interval_months, 12);
     }
 
@@ -376,7 +414,11 @@ mod tests {
         let rater = RiskRater::new(FatfLists::bundled());
         let r = rater.rate(&individual("IR", false), 0);
         assert_eq!(r.cdd_level, CddLevel::Enhanced);
-        assert!(r.factors.iter().all(|f| f.code == "country.call_for_action"));
+        assert!(
+            r.factors
+                .iter()
+                .all(|f| f.code == "country.call_for_action")
+        );
         let r = rater.rate(&individual("NG", false), 0);
         assert_eq!((r.level, r.score), (RiskLevel::Medium, 2));
         assert!(r.factors[0].reason.contains("NG"));
@@ -386,18 +428,28 @@ mod tests {
     fn open_sanctions_alerts_make_the_case_high_risk() {
         let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", false), 2);
         assert_eq!(r.level, RiskLevel::High);
-        assert!(r.factors.iter().any(|f| f.reason.contains("2 potential sanctions matches")));
+        assert!(
+            r.factors
+                .iter()
+                .any(|f| f.reason.contains("2 potential sanctions matches"))
+        );
     }
 
     #[test]
     fn organisations_without_owners_are_medium_or_worse() {
-        let a = app(json!({"kind":"organisation","legal_name":"Acme Ltd","registration_number":"1",
+        let a = app(
+            json!({"kind":"organisation","legal_name":"Acme Ltd","registration_number":"1",
             "country_of_incorporation":"GB","address":{"line1":"1 High St","city":"London","country":"GB"},
-            "related_parties":[{"name":"Jo Bloggs","role":"director"}],"products":["trade_finance"]}));
+            "related_parties":[{"name":"Jo Bloggs","role":"director"}],"products":["trade_finance"]}),
+        );
         let r = RiskRater::new(FatfLists::bundled()).rate(&a, 0);
         assert_eq!(r.score, 1 + 3 + 1);
         assert_eq!(r.level, RiskLevel::High);
-        assert!(r.required_documents.iter().any(|d| d.requirement == "ownership_chart"));
+        assert!(
+            r.required_documents
+                .iter()
+                .any(|d| d.requirement == "ownership_chart")
+        );
     }
 
     #[test]

@@ -21,12 +21,16 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, Put, ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, Put, ScalarAttributeType, TimeToLiveSpecification,
+    TransactWriteItem,
 };
 use time::OffsetDateTime;
 
-use super::{CreateOutcome, CustomerStore, IdempotencyRecord, ListCursor, NewCustomer, Page, StoreError, StoreResult};
+use super::{
+    CreateOutcome, CustomerStore, IdempotencyRecord, ListCursor, NewCustomer, Page, StoreError,
+    StoreResult,
+};
 use crate::domain::audit::AuditEvent;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
 
@@ -65,7 +69,8 @@ fn body<T: serde::de::DeserializeOwned>(item: &Item) -> StoreResult<T> {
         .get("body")
         .and_then(|v| v.as_s().ok())
         .ok_or_else(|| StoreError::Corrupt("item has no body".into()))?;
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("item body does not parse: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("item body does not parse: {e}")))
 }
 
 fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
@@ -78,7 +83,10 @@ fn customer_item(c: &Customer) -> StoreResult<Item> {
         ("sk".into(), s("PROFILE")),
         ("version".into(), n(c.version)),
         ("status".into(), s(c.case.status.as_str())),
-        ("gsi1pk".into(), s(format!("STATUS#{}", c.case.status.as_str()))),
+        (
+            "gsi1pk".into(),
+            s(format!("STATUS#{}", c.case.status.as_str())),
+        ),
         ("gsi1sk".into(), s(c.id.as_str())),
         ("body".into(), s(json(c)?)),
     ]))
@@ -92,7 +100,12 @@ fn event_item(e: &AuditEvent) -> StoreResult<Item> {
     ]))
 }
 
-fn put(table: &str, item: Item, condition: &str, values: Option<Item>) -> StoreResult<TransactWriteItem> {
+fn put(
+    table: &str,
+    item: Item,
+    condition: &str,
+    values: Option<Item>,
+) -> StoreResult<TransactWriteItem> {
     let put = Put::builder()
         .table_name(table)
         .set_item(Some(item))
@@ -104,7 +117,9 @@ fn put(table: &str, item: Item, condition: &str, values: Option<Item>) -> StoreR
 }
 
 /// Which of a cancelled transaction's items failed their condition.
-fn failed_conditions(err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>) -> Option<Vec<bool>> {
+fn failed_conditions(
+    err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
+) -> Option<Vec<bool>> {
     match err.as_service_error() {
         Some(TransactWriteItemsError::TransactionCanceledException(e)) => Some(
             e.cancellation_reasons()
@@ -133,7 +148,12 @@ impl DynamoStore {
                 .attribute_type(ScalarAttributeType::S)
                 .build()
         };
-        let key = |name: &str, kind: KeyType| KeySchemaElement::builder().attribute_name(name).key_type(kind).build();
+        let key = |name: &str, kind: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+        };
         client
             .create_table()
             .table_name(table)
@@ -148,7 +168,11 @@ impl DynamoStore {
                     .index_name(GSI)
                     .key_schema(key("gsi1pk", KeyType::Hash)?)
                     .key_schema(key("gsi1sk", KeyType::Range)?)
-                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
                     .build()?,
             )
             .billing_mode(BillingMode::PayPerRequest)
@@ -184,9 +208,15 @@ impl DynamoStore {
         Ok(out.item)
     }
 
-    async fn query_status(&self, status: CaseStatus, after: Option<&CustomerId>, limit: usize) -> StoreResult<(Vec<Customer>, bool)> {
+    async fn query_status(
+        &self,
+        status: CaseStatus,
+        after: Option<&CustomerId>,
+        limit: usize,
+    ) -> StoreResult<(Vec<Customer>, bool)> {
         let mut condition = "gsi1pk = :p".to_string();
-        let mut values = HashMap::from([(":p".to_string(), s(format!("STATUS#{}", status.as_str())))]);
+        let mut values =
+            HashMap::from([(":p".to_string(), s(format!("STATUS#{}", status.as_str())))]);
         if let Some(after) = after {
             condition.push_str(" AND gsi1sk > :after");
             values.insert(":after".into(), s(after.as_str()));
@@ -239,14 +269,30 @@ impl CustomerStore for DynamoStore {
                 "attribute_not_exists(pk) OR expires_at < :now",
                 Some(HashMap::from([(":now".to_string(), n(now))])),
             )?,
-            put(&self.table, customer_item(&new.customer)?, "attribute_not_exists(pk)", None)?,
-            put(&self.table, event_item(&new.event)?, "attribute_not_exists(pk)", None)?,
+            put(
+                &self.table,
+                customer_item(&new.customer)?,
+                "attribute_not_exists(pk)",
+                None,
+            )?,
+            put(
+                &self.table,
+                event_item(&new.event)?,
+                "attribute_not_exists(pk)",
+                None,
+            )?,
         ];
-        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
         match result {
             Ok(_) => Ok(CreateOutcome::Created),
             Err(err) => {
-                let key_taken = failed_conditions(&err).map(|f| f.first().copied().unwrap_or(false));
+                let key_taken =
+                    failed_conditions(&err).map(|f| f.first().copied().unwrap_or(false));
                 // Some emulators leave out the reasons: then look for the record.
                 if key_taken != Some(false)
                     && let Some(existing) = self.find_idempotency(&new.idempotency.key).await?
@@ -273,9 +319,16 @@ impl CustomerStore for DynamoStore {
         }
     }
 
-    async fn update(&self, customer: Customer, expected_version: u64, event: AuditEvent) -> StoreResult<()> {
+    async fn update(
+        &self,
+        customer: Customer,
+        expected_version: u64,
+        event: AuditEvent,
+    ) -> StoreResult<()> {
         if customer.version != expected_version + 1 {
-            return Err(StoreError::VersionConflict { expected: expected_version });
+            return Err(StoreError::VersionConflict {
+                expected: expected_version,
+            });
         }
         let id = customer.id.clone();
         let items = vec![
@@ -283,18 +336,34 @@ impl CustomerStore for DynamoStore {
                 &self.table,
                 customer_item(&customer)?,
                 "attribute_exists(pk) AND version = :expected",
-                Some(HashMap::from([(":expected".to_string(), n(expected_version))])),
+                Some(HashMap::from([(
+                    ":expected".to_string(),
+                    n(expected_version),
+                )])),
             )?,
-            put(&self.table, event_item(&event)?, "attribute_not_exists(pk)", None)?,
+            put(
+                &self.table,
+                event_item(&event)?,
+                "attribute_not_exists(pk)",
+                None,
+            )?,
         ];
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
             Err(err) => match failed_conditions(&err) {
                 Some(_) => {
                     if self.get(&id).await?.is_none() {
                         Err(StoreError::NotFound)
                     } else {
-                        Err(StoreError::VersionConflict { expected: expected_version })
+                        Err(StoreError::VersionConflict {
+                            expected: expected_version,
+                        })
                     }
                 }
                 None => Err(unavailable("updating a customer", err)),
@@ -302,7 +371,12 @@ impl CustomerStore for DynamoStore {
         }
     }
 
-    async fn list(&self, status: Option<CaseStatus>, cursor: Option<ListCursor>, limit: usize) -> StoreResult<Page> {
+    async fn list(
+        &self,
+        status: Option<CaseStatus>,
+        cursor: Option<ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Page> {
         let statuses: Vec<CaseStatus> = match status {
             Some(s) => vec![s],
             None => CaseStatus::ALL.to_vec(),
@@ -315,7 +389,9 @@ impl CustomerStore for DynamoStore {
                 Some(c) if c.status_index == index => Some(&c.last_id),
                 _ => None,
             };
-            let (found, more) = self.query_status(status, after, limit - customers.len()).await?;
+            let (found, more) = self
+                .query_status(status, after, limit - customers.len())
+                .await?;
             customers.extend(found);
             if more || customers.len() == limit {
                 let next = customers.last().map(|c| ListCursor {
@@ -325,7 +401,10 @@ impl CustomerStore for DynamoStore {
                 return Ok(Page { customers, next });
             }
         }
-        Ok(Page { customers, next: None })
+        Ok(Page {
+            customers,
+            next: None,
+        })
     }
 
     async fn audit_trail(&self, id: &CustomerId) -> StoreResult<Vec<AuditEvent>> {
@@ -362,7 +441,10 @@ impl CustomerStore for DynamoStore {
             .send()
             .await
             .map_err(|e| unavailable("describing the table", e))?;
-        let status = out.table().and_then(|t| t.table_status()).map(|s| s.as_str().to_string());
+        let status = out
+            .table()
+            .and_then(|t| t.table_status())
+            .map(|s| s.as_str().to_string());
         match status.as_deref() {
             Some("ACTIVE") | Some("UPDATING") => Ok(()),
             other => Err(StoreError::Unavailable(format!(
@@ -377,17 +459,34 @@ impl CustomerStore for DynamoStore {
 /// For tests: removes or rewrites a stored audit event directly, as someone
 /// with table access could, to prove verification catches it.
 #[doc(hidden)]
-pub async fn tamper_event(client: &Client, table: &str, id: &CustomerId, seq: u64, replacement: Option<&AuditEvent>) -> anyhow::Result<()> {
+pub async fn tamper_event(
+    client: &Client,
+    table: &str,
+    id: &CustomerId,
+    seq: u64,
+    replacement: Option<&AuditEvent>,
+) -> anyhow::Result<()> {
     let pk = s(customer_pk(id));
     let sk = s(format!("AUDIT#{seq:010}"));
     match replacement {
         None => {
-            client.delete_item().table_name(table).key("pk", pk).key("sk", sk).send().await?;
+            client
+                .delete_item()
+                .table_name(table)
+                .key("pk", pk)
+                .key("sk", sk)
+                .send()
+                .await?;
         }
         Some(event) => {
             let mut item = event_item(event).map_err(|e| anyhow::anyhow!(e.to_string()))?;
             item.insert("sk".into(), sk);
-            client.put_item().table_name(table).set_item(Some(item)).send().await?;
+            client
+                .put_item()
+                .table_name(table)
+                .set_item(Some(item))
+                .send()
+                .await?;
         }
     }
     Ok(())

@@ -22,7 +22,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use super::{CreateOutcome, CustomerStore, IdempotencyRecord, ListCursor, NewCustomer, Page, StoreError, StoreResult};
+use super::{
+    CreateOutcome, CustomerStore, IdempotencyRecord, ListCursor, NewCustomer, Page, StoreError,
+    StoreResult,
+};
 use crate::domain::audit::AuditEvent;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
 
@@ -65,17 +68,24 @@ impl State {
                 events,
                 idempotency,
             } => {
-                self.order.insert((customer.case.status.index(), customer.id.clone()));
+                self.order
+                    .insert((customer.case.status.index(), customer.id.clone()));
                 self.audit.insert(customer.id.clone(), events);
-                self.idempotency.insert(idempotency.key.clone(), idempotency);
+                self.idempotency
+                    .insert(idempotency.key.clone(), idempotency);
                 self.customers.insert(customer.id.clone(), customer);
             }
             Entry::Updated { customer, events } => {
                 if let Some(old) = self.customers.get(&customer.id) {
-                    self.order.remove(&(old.case.status.index(), old.id.clone()));
+                    self.order
+                        .remove(&(old.case.status.index(), old.id.clone()));
                 }
-                self.order.insert((customer.case.status.index(), customer.id.clone()));
-                self.audit.entry(customer.id.clone()).or_default().extend(events);
+                self.order
+                    .insert((customer.case.status.index(), customer.id.clone()));
+                self.audit
+                    .entry(customer.id.clone())
+                    .or_default()
+                    .extend(events);
                 self.customers.insert(customer.id.clone(), customer);
             }
         }
@@ -102,7 +112,8 @@ impl EmbeddedStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
         use anyhow::Context;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating data directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating data directory {}", dir.display()))?;
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -125,7 +136,11 @@ impl EmbeddedStore {
             .with_context(|| format!("opening journal {}", path.display()))?;
         let mut state = State::default();
         let entries = replay(&mut file, &path, &mut state)?;
-        tracing::info!(entries, customers = state.customers.len(), "intake journal replayed");
+        tracing::info!(
+            entries,
+            customers = state.customers.len(),
+            "intake journal replayed"
+        );
         let (tx, rx) = mpsc::channel::<(u64, Vec<u8>)>();
         let (durable_tx, durable_rx) = watch::channel(Durability {
             seq: state.seq,
@@ -152,7 +167,9 @@ impl EmbeddedStore {
     /// journal order is the order in which changes were applied.
     fn append(&self, state: &mut State, entry: &Entry) -> StoreResult<u64> {
         if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!("journal write failed earlier: {failed}")));
+            return Err(StoreError::Unavailable(format!(
+                "journal write failed earlier: {failed}"
+            )));
         }
         let mut line = serde_json::to_vec(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         line.push(b'\n');
@@ -170,7 +187,9 @@ impl EmbeddedStore {
             .await
             .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
         match &d.failed {
-            Some(f) => Err(StoreError::Unavailable(format!("journal write failed: {f}"))),
+            Some(f) => Err(StoreError::Unavailable(format!(
+                "journal write failed: {f}"
+            ))),
             None => Ok(()),
         }
     }
@@ -180,7 +199,11 @@ fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64
     let mut bytes = Vec::new();
     file.seek(SeekFrom::Start(0))?;
     file.read_to_end(&mut bytes)?;
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let complete = bytes
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     if complete < bytes.len() {
         tracing::warn!(
             journal = %path.display(),
@@ -196,7 +219,11 @@ fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64
             continue;
         }
         let entry: Entry = serde_json::from_slice(line).map_err(|e| {
-            anyhow::anyhow!("journal {} is damaged at line {}: {e}", path.display(), i + 1)
+            anyhow::anyhow!(
+                "journal {} is damaged at line {}: {e}",
+                path.display(),
+                i + 1
+            )
         })?;
         state.apply(entry);
         state.seq += 1;
@@ -205,7 +232,11 @@ fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64
     Ok(count)
 }
 
-fn write_loop(mut file: File, rx: mpsc::Receiver<(u64, Vec<u8>)>, durable: watch::Sender<Durability>) {
+fn write_loop(
+    mut file: File,
+    rx: mpsc::Receiver<(u64, Vec<u8>)>,
+    durable: watch::Sender<Durability>,
+) {
     let mut buffer = Vec::with_capacity(64 * 1024);
     while let Ok((first_seq, first)) = rx.recv() {
         let mut last = first_seq;
@@ -269,7 +300,11 @@ impl CustomerStore for EmbeddedStore {
         let now = OffsetDateTime::now_utc();
         let (seq, found) = {
             let state = self.lock();
-            let found = state.idempotency.get(key).filter(|r| !r.is_expired(now)).cloned();
+            let found = state
+                .idempotency
+                .get(key)
+                .filter(|r| !r.is_expired(now))
+                .cloned();
             (state.seq, found)
         };
         self.durable(seq).await?;
@@ -285,12 +320,22 @@ impl CustomerStore for EmbeddedStore {
         Ok(found)
     }
 
-    async fn update(&self, customer: Customer, expected_version: u64, event: AuditEvent) -> StoreResult<()> {
+    async fn update(
+        &self,
+        customer: Customer,
+        expected_version: u64,
+        event: AuditEvent,
+    ) -> StoreResult<()> {
         let seq = {
             let mut state = self.lock();
-            let current = state.customers.get(&customer.id).ok_or(StoreError::NotFound)?;
+            let current = state
+                .customers
+                .get(&customer.id)
+                .ok_or(StoreError::NotFound)?;
             if current.version != expected_version || customer.version != expected_version + 1 {
-                return Err(StoreError::VersionConflict { expected: expected_version });
+                return Err(StoreError::VersionConflict {
+                    expected: expected_version,
+                });
             }
             let entry = Entry::Updated {
                 customer,
@@ -303,7 +348,12 @@ impl CustomerStore for EmbeddedStore {
         self.durable(seq).await
     }
 
-    async fn list(&self, status: Option<CaseStatus>, cursor: Option<ListCursor>, limit: usize) -> StoreResult<Page> {
+    async fn list(
+        &self,
+        status: Option<CaseStatus>,
+        cursor: Option<ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Page> {
         let (seq, customers, next) = {
             let state = self.lock();
             let (from_index, to_index) = match status {
@@ -314,7 +364,12 @@ impl CustomerStore for EmbeddedStore {
                 Some(c) if c.status_index >= from_index && c.status_index <= to_index => {
                     std::ops::Bound::Excluded((c.status_index, c.last_id.clone()))
                 }
-                Some(_) => return Ok(Page { customers: Vec::new(), next: None }),
+                Some(_) => {
+                    return Ok(Page {
+                        customers: Vec::new(),
+                        next: None,
+                    });
+                }
                 None => std::ops::Bound::Unbounded,
             };
             let mut out = Vec::with_capacity(limit);
@@ -359,7 +414,9 @@ impl CustomerStore for EmbeddedStore {
 
     async fn check(&self) -> StoreResult<()> {
         if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!("journal write failed: {failed}")));
+            return Err(StoreError::Unavailable(format!(
+                "journal write failed: {failed}"
+            )));
         }
         if !self.dir.join(JOURNAL).exists() {
             return Err(StoreError::Unavailable(format!(
@@ -374,7 +431,10 @@ impl CustomerStore for EmbeddedStore {
 /// For tests: tamper with stored audit events the way an attacker with file
 /// access could, to prove the trail's verification catches it.
 #[doc(hidden)]
-pub fn rewrite_journal(dir: &Path, edit: impl Fn(&mut serde_json::Value) -> bool) -> anyhow::Result<()> {
+pub fn rewrite_journal(
+    dir: &Path,
+    edit: impl Fn(&mut serde_json::Value) -> bool,
+) -> anyhow::Result<()> {
     let path = dir.join(JOURNAL);
     let text = std::fs::read_to_string(&path)?;
     let mut out = String::new();

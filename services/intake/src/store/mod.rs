@@ -124,9 +124,19 @@ pub trait CustomerStore: Send + Sync + 'static {
 
     /// Replaces the customer if its stored version is still `expected_version`
     /// (`customer.version` must be `expected_version + 1`), appending `event`.
-    async fn update(&self, customer: Customer, expected_version: u64, event: AuditEvent) -> StoreResult<()>;
+    async fn update(
+        &self,
+        customer: Customer,
+        expected_version: u64,
+        event: AuditEvent,
+    ) -> StoreResult<()>;
 
-    async fn list(&self, status: Option<CaseStatus>, cursor: Option<ListCursor>, limit: usize) -> StoreResult<Page>;
+    async fn list(
+        &self,
+        status: Option<CaseStatus>,
+        cursor: Option<ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Page>;
 
     /// The customer's audit events in order.
     async fn audit_trail(&self, id: &CustomerId) -> StoreResult<Vec<AuditEvent>>;

@@ -29,7 +29,9 @@ async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
         .load()
         .await
 }
@@ -44,7 +46,13 @@ async fn the_aws_backend_stores_in_dynamodb_and_follows_key_rotation() {
     let dynamodb = aws_sdk_dynamodb::Client::new(&config);
     DynamoStore::create_table(&dynamodb, &table).await.unwrap();
     let secrets = aws_sdk_secretsmanager::Client::new(&config);
-    secrets.create_secret().name(&secret).secret_string(OLD_KEY).send().await.unwrap();
+    secrets
+        .create_secret()
+        .name(&secret)
+        .secret_string(OLD_KEY)
+        .send()
+        .await
+        .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_in(
@@ -60,7 +68,15 @@ async fn the_aws_backend_stores_in_dynamodb_and_follows_key_rotation() {
         ],
     )
     .await;
-    let ready: Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
+    let ready: Value = app
+        .client
+        .get(app.url("/health/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ready["status"], "ready", "{ready}");
 
     let old_token = issue_token(OLD_KEY, "clerk-1", Role::Clerk, Duration::from_secs(600)).unwrap();
@@ -74,29 +90,69 @@ async fn the_aws_backend_stores_in_dynamodb_and_follows_key_rotation() {
     };
     let res = create(old_token.clone(), "aws-1").await.unwrap();
     assert_eq!(res.status(), 201);
-    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // It is in DynamoDB.
     let item = dynamodb
         .get_item()
         .table_name(&table)
-        .key("pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("CUSTOMER#{id}")))
-        .key("sk", aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()))
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("CUSTOMER#{id}")),
+        )
+        .key(
+            "sk",
+            aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+        )
         .send()
         .await
         .unwrap();
     assert!(item.item.is_some());
     // The development key is not accepted outside CDD_ENV=local.
-    let dev = issue_token(cdd_platform::auth::DEVELOPMENT_KEY, "x", Role::Clerk, Duration::from_secs(60)).unwrap();
+    let dev = issue_token(
+        cdd_platform::auth::DEVELOPMENT_KEY,
+        "x",
+        Role::Clerk,
+        Duration::from_secs(60),
+    )
+    .unwrap();
     assert_eq!(create(dev, "aws-dev").await.unwrap().status(), 401);
 
     // Rotate: the new value becomes AWSCURRENT, the old one AWSPREVIOUS.
-    secrets.put_secret_value().secret_id(&secret).secret_string(NEW_KEY).send().await.unwrap();
+    secrets
+        .put_secret_value()
+        .secret_id(&secret)
+        .secret_string(NEW_KEY)
+        .send()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let new_token = issue_token(NEW_KEY, "clerk-1", Role::Clerk, Duration::from_secs(600)).unwrap();
-    assert_eq!(create(new_token, "aws-2").await.unwrap().status(), 201, "new key accepted without a restart");
-    assert_eq!(create(old_token, "aws-3").await.unwrap().status(), 201, "previous key still accepted during rotation");
+    assert_eq!(
+        create(new_token, "aws-2").await.unwrap().status(),
+        201,
+        "new key accepted without a restart"
+    );
+    assert_eq!(
+        create(old_token, "aws-3").await.unwrap().status(),
+        201,
+        "previous key still accepted during rotation"
+    );
 
     app.stop().await;
-    dynamodb.delete_table().table_name(&table).send().await.unwrap();
-    secrets.delete_secret().secret_id(&secret).force_delete_without_recovery(true).send().await.unwrap();
+    dynamodb
+        .delete_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    secrets
+        .delete_secret()
+        .secret_id(&secret)
+        .force_delete_without_recovery(true)
+        .send()
+        .await
+        .unwrap();
 }

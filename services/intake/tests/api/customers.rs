@@ -16,7 +16,10 @@ async fn a_clerk_creates_a_customer_with_a_reasoned_risk_rating() {
     let location = res.headers()["location"].to_str().unwrap().to_string();
     let body: Value = res.json().await.unwrap();
     assert!(body["id"].as_str().unwrap().starts_with("cus_"));
-    assert_eq!(location, format!("/v1/customers/{}", body["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/v1/customers/{}", body["id"].as_str().unwrap())
+    );
     assert_eq!(body["version"], 1);
     assert_eq!(body["kind"], "individual");
     assert_eq!(body["case"]["status"], "open");
@@ -47,12 +50,30 @@ async fn a_pep_organisation_in_a_grey_list_country_is_rated_high_with_reasons() 
     let risk = &body["case"]["risk"];
     assert_eq!(risk["level"], "high");
     assert_eq!(risk["cdd_level"], "enhanced");
-    let codes: HashSet<&str> = risk["factors"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    for code in ["country.increased_monitoring", "pep.related_party", "customer_type.organisation", "product.trade_finance"] {
+    let codes: HashSet<&str> = risk["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "country.increased_monitoring",
+        "pep.related_party",
+        "customer_type.organisation",
+        "product.trade_finance",
+    ] {
         assert!(codes.contains(code), "missing {code} in {risk}");
     }
-    let required: Vec<&str> = risk["required_documents"].as_array().unwrap().iter().map(|d| d["requirement"].as_str().unwrap()).collect();
-    assert!(required.contains(&"source_of_funds") && required.contains(&"ownership_chart"), "{required:?}");
+    let required: Vec<&str> = risk["required_documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["requirement"].as_str().unwrap())
+        .collect();
+    assert!(
+        required.contains(&"source_of_funds") && required.contains(&"ownership_chart"),
+        "{required:?}"
+    );
     app.stop().await;
 }
 
@@ -69,7 +90,12 @@ async fn a_retry_returns_the_first_answer_and_a_changed_body_is_refused() {
     let mut other = maria();
     other["name"] = json!("Someone Else");
     let p = problem(app.create("same-key", &other).await, 422).await;
-    assert!(p["type"].as_str().unwrap().ends_with("idempotency-key-reused"));
+    assert!(
+        p["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("idempotency-key-reused")
+    );
 
     let (_, list) = app.get_json("/v1/customers", Role::Clerk).await;
     assert_eq!(list["customers"].as_array().unwrap().len(), 1);
@@ -87,7 +113,10 @@ async fn two_hundred_concurrent_creates_with_one_key_make_one_customer() {
         assert_eq!(res.status(), 201);
         bodies.push(res.bytes().await.unwrap());
     }
-    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "every response is byte-identical");
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every response is byte-identical"
+    );
     let (_, list) = app.get_json("/v1/customers?limit=200", Role::Clerk).await;
     assert_eq!(list["customers"].as_array().unwrap().len(), 1);
     app.stop().await;
@@ -119,12 +148,26 @@ async fn listing_pages_through_every_customer_once_and_filters_by_status() {
     sorted.sort();
     assert_eq!(seen, sorted, "ordered by (time-ordered) id");
 
-    let (_, approved) = app.get_json("/v1/customers?status=approved", Role::Clerk).await;
+    let (_, approved) = app
+        .get_json("/v1/customers?status=approved", Role::Clerk)
+        .await;
     assert_eq!(approved["customers"].as_array().unwrap().len(), 0);
-    let res = app.client.get(app.url("/v1/customers?status=done&limit=0&color=red")).bearer_auth(token(Role::Clerk, "c")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers?status=done&limit=0&color=red"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .send()
+        .await
+        .unwrap();
     let p = problem(res, 400).await;
     assert_eq!(field_names(&p), ["color"]);
-    let res = app.client.get(app.url("/v1/customers?status=done&limit=0&cursor=zz")).bearer_auth(token(Role::Clerk, "c")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers?status=done&limit=0&cursor=zz"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .send()
+        .await
+        .unwrap();
     let p = problem(res, 400).await;
     assert_eq!(field_names(&p), ["status", "cursor", "limit"]);
     app.stop().await;
@@ -135,14 +178,26 @@ async fn an_amendment_needs_the_current_version_and_rerates_the_risk() {
     let app = spawn_app().await;
     let id = app.created_id(&maria()).await;
     let p = problem(
-        app.client.patch(app.url(&format!("/v1/customers/{id}"))).bearer_auth(token(Role::Analyst, "a")).json(&json!({"pep": true})).send().await.unwrap(),
+        app.client
+            .patch(app.url(&format!("/v1/customers/{id}")))
+            .bearer_auth(token(Role::Analyst, "a"))
+            .json(&json!({"pep": true}))
+            .send()
+            .await
+            .unwrap(),
         428,
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("If-Match"));
     problem(app.patch(&id, "\"7\"", &json!({"pep": true})).await, 412).await;
 
-    let res = app.patch(&id, "\"1\"", &json!({"pep": true, "occupation": "Minister of Finance"})).await;
+    let res = app
+        .patch(
+            &id,
+            "\"1\"",
+            &json!({"pep": true, "occupation": "Minister of Finance"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
     let body: Value = res.json().await.unwrap();
@@ -150,11 +205,31 @@ async fn an_amendment_needs_the_current_version_and_rerates_the_risk() {
     assert_eq!(body["customer"]["pep"], true);
     assert_eq!(body["case"]["risk"]["cdd_level"], "enhanced");
 
-    let p = problem(app.patch(&id, "\"2\"", &json!({"kind": "organisation", "legal_name": "X"})).await, 422).await;
+    let p = problem(
+        app.patch(
+            &id,
+            "\"2\"",
+            &json!({"kind": "organisation", "legal_name": "X"}),
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_eq!(field_names(&p), ["kind", "legal_name"]);
-    let p = problem(app.patch(&id, "\"2\"", &json!({"birth_date": "tomorrow", "nationalities": ["QQ"]})).await, 422).await;
+    let p = problem(
+        app.patch(
+            &id,
+            "\"2\"",
+            &json!({"birth_date": "tomorrow", "nationalities": ["QQ"]}),
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_eq!(field_names(&p), ["birth_date", "nationalities[0]"]);
-    let (_, after) = app.get_json(&format!("/v1/customers/{id}"), Role::Clerk).await;
+    let (_, after) = app
+        .get_json(&format!("/v1/customers/{id}"), Role::Clerk)
+        .await;
     assert_eq!(after["version"], 2, "refused changes stored nothing");
     app.stop().await;
 }
@@ -164,16 +239,23 @@ async fn of_two_concurrent_amendments_with_one_version_exactly_one_wins() {
     let app = spawn_app().await;
     for round in 0..10 {
         let id = app.created_id(&maria()).await;
-        let (change_a, change_b) = (json!({"occupation": format!("Teacher {round}")}), json!({"pep": true}));
+        let (change_a, change_b) = (
+            json!({"occupation": format!("Teacher {round}")}),
+            json!({"pep": true}),
+        );
         let a = app.patch(&id, "\"1\"", &change_a);
         let b = app.patch(&id, "\"1\"", &change_b);
         let (a, b) = tokio::join!(a, b);
         let mut statuses = [a.status().as_u16(), b.status().as_u16()];
         statuses.sort();
         assert_eq!(statuses, [200, 412], "round {round}");
-        let (_, after) = app.get_json(&format!("/v1/customers/{id}"), Role::Clerk).await;
+        let (_, after) = app
+            .get_json(&format!("/v1/customers/{id}"), Role::Clerk)
+            .await;
         assert_eq!(after["version"], 2);
-        let (_, trail) = app.get_json(&format!("/v1/customers/{id}/audit"), Role::Analyst).await;
+        let (_, trail) = app
+            .get_json(&format!("/v1/customers/{id}/audit"), Role::Analyst)
+            .await;
         assert_eq!(trail["events"].as_array().unwrap().len(), 2);
         assert_eq!(trail["verification"]["valid"], true);
     }

@@ -9,7 +9,11 @@ use serde_json::Value;
 use crate::helpers::{maria, token};
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start(dir: &std::path::Path, port: u16) -> Child {
@@ -70,7 +74,12 @@ async fn sigkill_after_201_loses_nothing() {
     let analyst = token(Role::Analyst, "analyst-1");
     for body in &acknowledged {
         let id = body["id"].as_str().unwrap();
-        let res = client.get(format!("{base}/v1/customers/{id}")).bearer_auth(&analyst).send().await.unwrap();
+        let res = client
+            .get(format!("{base}/v1/customers/{id}"))
+            .bearer_auth(&analyst)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{id} lost");
         assert_eq!(&res.json::<Value>().await.unwrap(), body);
     }
@@ -83,7 +92,10 @@ async fn sigkill_after_201_loses_nothing() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.json::<Value>().await.unwrap()["id"], acknowledged[0]["id"]);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["id"],
+        acknowledged[0]["id"]
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -119,7 +131,12 @@ fn bad_settings_stop_the_service_with_every_problem_named() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = String::from_utf8_lossy(&output.stderr);
-    for name in ["PORT", "AWS_REGION", "CDD_AUTH_SECRET_ID", "CDD_INTAKE_TABLE"] {
+    for name in [
+        "PORT",
+        "AWS_REGION",
+        "CDD_AUTH_SECRET_ID",
+        "CDD_INTAKE_TABLE",
+    ] {
         assert!(err.contains(name), "{name} not named in: {err}");
     }
 }

@@ -9,14 +9,34 @@ use crate::helpers::{field_names, maria, problem, spawn_app, spawn_app_in, token
 #[tokio::test]
 async fn health_and_openapi_need_no_token() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/health/live")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/health/live"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let res = app.client.get(app.url("/health/ready")).header("x-request-id", "trace-abc").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/health/ready"))
+        .header("x-request-id", "trace-abc")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["x-request-id"], "trace-abc", "a caller's request id is echoed");
+    assert_eq!(
+        res.headers()["x-request-id"],
+        "trace-abc",
+        "a caller's request id is echoed"
+    );
     let ready: Value = res.json().await.unwrap();
     assert_eq!(ready["checks"][0]["name"], "customer_store");
-    let res = app.client.get(app.url("/openapi.json")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -28,14 +48,31 @@ async fn every_documented_operation_exists_and_needs_a_token() {
     // Keeps openapi.json and the router in step: each documented operation
     // answers 401 without a token (not 404 or 405).
     let app = spawn_app().await;
-    let doc: Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let mut operations = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
             let url = app.url(&path.replace("{id}", "cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e"));
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let res = app.client.request(method.clone(), url).send().await.unwrap();
-            let expected = if path.starts_with("/health") || path == "/openapi.json" { 200 } else { 401 };
+            let res = app
+                .client
+                .request(method.clone(), url)
+                .send()
+                .await
+                .unwrap();
+            let expected = if path.starts_with("/health") || path == "/openapi.json" {
+                200
+            } else {
+                401
+            };
             assert_eq!(res.status().as_u16(), expected, "{method} {path}");
             operations += 1;
         }
@@ -47,26 +84,67 @@ async fn every_documented_operation_exists_and_needs_a_token() {
 #[tokio::test]
 async fn requests_without_a_valid_token_are_refused() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/v1/customers")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["www-authenticate"], "Bearer realm=\"cdd\"");
     let p = problem(res, 401).await;
     assert!(p["detail"].as_str().unwrap().contains("missing"));
-    let res = app.client.get(app.url("/v1/customers")).header("authorization", "Basic abc").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers"))
+        .header("authorization", "Basic abc")
+        .send()
+        .await
+        .unwrap();
     problem(res, 401).await;
-    let res = app.client.get(app.url("/v1/customers")).bearer_auth("not.a.jwt").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers"))
+        .bearer_auth("not.a.jwt")
+        .send()
+        .await
+        .unwrap();
     problem(res, 401).await;
-    let forged = cdd_platform::auth::issue_token("some-other-key-of-sufficient-length!!", "x", Role::Clerk, std::time::Duration::from_secs(60)).unwrap();
-    let res = app.client.get(app.url("/v1/customers")).bearer_auth(forged).send().await.unwrap();
+    let forged = cdd_platform::auth::issue_token(
+        "some-other-key-of-sufficient-length!!",
+        "x",
+        Role::Clerk,
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers"))
+        .bearer_auth(forged)
+        .send()
+        .await
+        .unwrap();
     let p = problem(res, 401).await;
     assert!(p["detail"].as_str().unwrap().contains("signature"));
     // An approver may not submit customers.
-    let res = app.client.post(app.url("/v1/customers")).bearer_auth(token(Role::Approver, "ap")).header("Idempotency-Key", "k").json(&maria()).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/v1/customers"))
+        .bearer_auth(token(Role::Approver, "ap"))
+        .header("Idempotency-Key", "k")
+        .json(&maria())
+        .send()
+        .await
+        .unwrap();
     let p = problem(res, 403).await;
     assert!(p["detail"].as_str().unwrap().contains("clerk"));
     app.stop().await;
 }
 
-async fn post_raw(app: &crate::helpers::TestApp, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+async fn post_raw(
+    app: &crate::helpers::TestApp,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
     app.client
         .post(app.url("/v1/customers"))
         .bearer_auth(token(Role::Clerk, "clerk-1"))
@@ -81,12 +159,28 @@ async fn post_raw(app: &crate::helpers::TestApp, content_type: &str, body: Vec<u
 #[tokio::test]
 async fn malformed_and_mistyped_bodies_get_a_clear_4xx() {
     let app = spawn_app().await;
-    let p = problem(post_raw(&app, "application/json", b"{\"kind\": \"individual\",".to_vec()).await, 400).await;
-    assert!(p["detail"].as_str().unwrap().contains("line 1 column"), "{p}");
+    let p = problem(
+        post_raw(
+            &app,
+            "application/json",
+            b"{\"kind\": \"individual\",".to_vec(),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("line 1 column"),
+        "{p}"
+    );
     let p = problem(post_raw(&app, "application/json", b"".to_vec()).await, 400).await;
     assert!(p["detail"].as_str().unwrap().contains("empty"));
     problem(post_raw(&app, "text/plain", b"{}".to_vec()).await, 415).await;
-    let p = problem(post_raw(&app, "application/json", b"[1,2]".to_vec()).await, 422).await;
+    let p = problem(
+        post_raw(&app, "application/json", b"[1,2]".to_vec()).await,
+        422,
+    )
+    .await;
     assert_eq!(field_names(&p), ["(body)"]);
 
     let wrong_types = json!({"kind":"individual","name":42,"birth_date":true,"nationalities":"ES","country_of_residence":["ES"],
@@ -94,12 +188,32 @@ async fn malformed_and_mistyped_bodies_get_a_clear_4xx() {
     let p = problem(app.create("types", &wrong_types).await, 422).await;
     assert_eq!(
         field_names(&p),
-        ["shoe_size", "name", "birth_date", "nationalities", "country_of_residence", "address", "pep"]
+        [
+            "shoe_size",
+            "name",
+            "birth_date",
+            "nationalities",
+            "country_of_residence",
+            "address",
+            "pep"
+        ]
     );
-    assert!(p["errors"][1]["message"].as_str().unwrap().contains("must be a string, not a number"));
+    assert!(
+        p["errors"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be a string, not a number")
+    );
     let p = problem(app.create("kind", &json!({"kind": "trust"})).await, 422).await;
     assert_eq!(field_names(&p), ["kind"]);
-    let res = app.client.post(app.url("/v1/customers")).bearer_auth(token(Role::Clerk, "c")).json(&maria()).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/v1/customers"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .json(&maria())
+        .send()
+        .await
+        .unwrap();
     let p = problem(res, 400).await;
     assert!(p["detail"].as_str().unwrap().contains("Idempotency-Key"));
     app.stop().await;
@@ -127,14 +241,38 @@ async fn control_characters_and_unknown_routes_are_refused_cleanly() {
     evil["address"]["city"] = json!("Madrid\u{001b}[31m");
     let p = problem(app.create("ctl", &evil).await, 422).await;
     assert_eq!(field_names(&p), ["name", "address.city"]);
-    let res = app.client.get(app.url("/v1/nothing-here")).bearer_auth(token(Role::Clerk, "c")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/nothing-here"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .send()
+        .await
+        .unwrap();
     problem(res, 404).await;
-    let res = app.client.delete(app.url("/v1/customers")).bearer_auth(token(Role::Clerk, "c")).send().await.unwrap();
+    let res = app
+        .client
+        .delete(app.url("/v1/customers"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .send()
+        .await
+        .unwrap();
     problem(res, 405).await;
-    let res = app.client.get(app.url("/v1/customers/not-an-id")).bearer_auth(token(Role::Clerk, "c")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers/not-an-id"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .send()
+        .await
+        .unwrap();
     let p = problem(res, 400).await;
     assert_eq!(field_names(&p), ["id"]);
-    let res = app.client.get(app.url("/v1/customers/cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e")).bearer_auth(token(Role::Clerk, "c")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/customers/cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e"))
+        .bearer_auth(token(Role::Clerk, "c"))
+        .send()
+        .await
+        .unwrap();
     problem(res, 404).await;
     app.stop().await;
 }
@@ -142,7 +280,14 @@ async fn control_characters_and_unknown_routes_are_refused_cleanly() {
 #[tokio::test]
 async fn a_slow_request_is_cut_off_with_503_not_left_hanging() {
     let dir = tempfile::tempdir().unwrap();
-    let app = spawn_app_in(dir.path(), &[("CDD_REQUEST_TIMEOUT_MS", "50"), ("CDD_BODY_LIMIT_BYTES", "100000000")]).await;
+    let app = spawn_app_in(
+        dir.path(),
+        &[
+            ("CDD_REQUEST_TIMEOUT_MS", "50"),
+            ("CDD_BODY_LIMIT_BYTES", "100000000"),
+        ],
+    )
+    .await;
     // 60 MB of JSON takes longer than 50 ms to receive and parse in a debug build.
     let mut big = maria();
     big["occupation"] = json!("z".repeat(60 * 1024 * 1024));

@@ -46,7 +46,9 @@ pub async fn spawn_app_in(dir: &std::path::Path, extra: &[(&str, &str)]) -> Test
     let settings = IntakeSettings::read(&mut env).unwrap();
     env.finish().unwrap();
     let shutdown = Shutdown::new();
-    let app = Application::build(settings, shutdown.clone()).await.unwrap();
+    let app = Application::build(settings, shutdown.clone())
+        .await
+        .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -83,11 +85,20 @@ impl TestApp {
     pub async fn created_id(&self, body: &Value) -> String {
         let res = self.create(&uuid(), body).await;
         assert_eq!(res.status(), 201);
-        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn get_json(&self, path: &str, role: Role) -> (u16, Value) {
-        let res = self.client.get(self.url(path)).bearer_auth(token(role, "reader")).send().await.unwrap();
+        let res = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token(role, "reader"))
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
     }
@@ -119,27 +130,43 @@ fn rand_suffix() -> u128 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let n = N.fetch_add(1, Ordering::SeqCst) as u128;
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     t * 1000 + n
 }
 
 /// Asserts a problem+json answer with the status, and returns its body.
 pub async fn problem(res: reqwest::Response, status: u16) -> Value {
     assert_eq!(res.status().as_u16(), status, "unexpected status");
-    let ct = res.headers().get("content-type").unwrap().to_str().unwrap().to_string();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_eq!(ct, "application/problem+json");
     let has_id = res.headers().contains_key("x-request-id");
     let body: Value = res.json().await.unwrap();
     assert!(has_id, "x-request-id header");
     assert_eq!(body["status"], status);
     assert!(body["request_id"].is_string(), "{body}");
-    assert!(body["type"].as_str().unwrap().starts_with("https://"), "{body}");
+    assert!(
+        body["type"].as_str().unwrap().starts_with("https://"),
+        "{body}"
+    );
     body
 }
 
 pub fn field_names(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }

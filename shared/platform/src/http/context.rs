@@ -33,8 +33,10 @@ pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: N
     let started = Instant::now();
     let id = accept_request_id(req.headers().get(REQUEST_ID_HEADER))
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let header_value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
-    req.headers_mut().insert(REQUEST_ID_HEADER, header_value.clone());
+    let header_value =
+        HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+    req.headers_mut()
+        .insert(REQUEST_ID_HEADER, header_value.clone());
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
     // The route template, never the raw path: paths carry customer ids.
@@ -56,7 +58,10 @@ pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: N
             Ok(res) => res,
             Err(_) => Problem::new(
                 problem::TIMEOUT,
-                format!("the request did not finish within {} ms", timeout.as_millis()),
+                format!(
+                    "the request did not finish within {} ms",
+                    timeout.as_millis()
+                ),
             )
             .into_response(),
         }
@@ -65,7 +70,9 @@ pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: N
     .await;
 
     let mut response = finish(response, &id);
-    response.headers_mut().insert(REQUEST_ID_HEADER, header_value);
+    response
+        .headers_mut()
+        .insert(REQUEST_ID_HEADER, header_value);
     let status = response.status();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     span.in_scope(|| {
@@ -126,7 +133,9 @@ fn finish(mut response: Response, request_id: &str) -> Response {
     let detail = match status {
         StatusCode::NOT_FOUND => "no such resource or route".to_string(),
         StatusCode::METHOD_NOT_ALLOWED => "this route does not accept that method".to_string(),
-        StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than this service accepts".to_string(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "the request body is larger than this service accepts".to_string()
+        }
         other => other.canonical_reason().unwrap_or("error").to_string(),
     };
     let mut p = Problem::new(kind, detail);
@@ -144,9 +153,18 @@ mod tests {
 
     #[test]
     fn request_ids_are_kept_only_when_safe() {
-        assert_eq!(accept_request_id(Some(&HeaderValue::from_static("abc-123"))), Some("abc-123".into()));
-        assert_eq!(accept_request_id(Some(&HeaderValue::from_static("has space"))), None);
-        assert_eq!(accept_request_id(Some(&HeaderValue::from_str(&"a".repeat(200)).unwrap())), None);
+        assert_eq!(
+            accept_request_id(Some(&HeaderValue::from_static("abc-123"))),
+            Some("abc-123".into())
+        );
+        assert_eq!(
+            accept_request_id(Some(&HeaderValue::from_static("has space"))),
+            None
+        );
+        assert_eq!(
+            accept_request_id(Some(&HeaderValue::from_str(&"a".repeat(200)).unwrap())),
+            None
+        );
         assert_eq!(accept_request_id(None), None);
     }
 }

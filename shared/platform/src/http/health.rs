@@ -22,10 +22,18 @@ pub struct DependencyCheck {
 
 impl DependencyCheck {
     pub fn ok(name: impl Into<String>) -> Self {
-        Self { name: name.into(), ok: true, detail: None }
+        Self {
+            name: name.into(),
+            ok: true,
+            detail: None,
+        }
     }
     pub fn failed(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { name: name.into(), ok: false, detail: Some(detail.into()) }
+        Self {
+            name: name.into(),
+            ok: false,
+            detail: Some(detail.into()),
+        }
     }
     pub fn from_result<E: std::fmt::Display>(name: impl Into<String>, r: Result<(), E>) -> Self {
         match r {
@@ -45,7 +53,9 @@ pub trait Readiness: Send + Sync + 'static {
 /// without curl in the image. Returns whether it answered 200.
 pub async fn probe_live(port: u16) -> bool {
     let attempt = async {
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .ok()?;
         stream
             .write_all(b"GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             .await

@@ -47,9 +47,10 @@ impl ServiceRouter {
             shutdown: self.shutdown,
         };
         let openapi = self.openapi;
-        let api = self
-            .api
-            .layer(axum::middleware::from_fn_with_state(self.auth, require_token));
+        let api = self.api.layer(axum::middleware::from_fn_with_state(
+            self.auth,
+            require_token,
+        ));
         let timeout = self.request_timeout;
         Router::new()
             .route("/health/live", get(live))
@@ -58,13 +59,21 @@ impl ServiceRouter {
             .route(
                 "/openapi.json",
                 get(move || async move {
-                    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], openapi)
+                    (
+                        [(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/json"),
+                        )],
+                        openapi,
+                    )
                 }),
             )
             .merge(api)
             .fallback(|| async { StatusCode::NOT_FOUND })
             .layer(DefaultBodyLimit::max(self.body_limit_bytes))
-            .layer(axum::middleware::from_fn(move |req, next| request_context(timeout, req, next)))
+            .layer(axum::middleware::from_fn(move |req, next| {
+                request_context(timeout, req, next)
+            }))
     }
 }
 
@@ -76,13 +85,19 @@ async fn ready(State(h): State<HealthState>) -> Response {
     if h.shutdown.is_draining() {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({"service": h.service, "status": "draining", "checks": []})),
+            axum::Json(
+                serde_json::json!({"service": h.service, "status": "draining", "checks": []}),
+            ),
         )
             .into_response();
     }
     let checks = h.readiness.check().await;
     let ok = checks.iter().all(|c| c.ok);
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = serde_json::json!({
         "service": h.service,
         "status": if ok { "ready" } else { "not_ready" },
@@ -157,14 +172,20 @@ pub async fn shutdown_signal() {
 /// Serves `router` on `listener` until `shutdown` triggers, then lets
 /// in-flight requests finish for at most `drain` (ECS gives 30 s by default
 /// between SIGTERM and SIGKILL; keep `drain` well inside it).
-pub async fn serve(listener: TcpListener, router: Router, shutdown: Shutdown, drain: Duration) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: Shutdown,
+    drain: Duration,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     // Small JSON answers must not wait for Nagle's algorithm.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
     let graceful = shutdown.clone();
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move { graceful.wait().await });
+    let server =
+        axum::serve(listener, router).with_graceful_shutdown(async move { graceful.wait().await });
     let deadline = async {
         shutdown.wait().await;
         tokio::time::sleep(drain).await;
