@@ -308,17 +308,27 @@ impl Application {
     }
 }
 
+/// A string field, required or optional.
+fn raw<'a>(
+    obj: &JsonObject<'a>,
+    name: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<&'a str> {
+    if required {
+        obj.required_string(name, errors)
+    } else {
+        obj.string(name, errors)
+    }
+}
+
 fn text(
     obj: &JsonObject<'_>,
     name: &str,
     required: bool,
     errors: &mut FieldErrors,
 ) -> Option<String> {
-    let value = if required {
-        obj.required_string(name, errors)
-    } else {
-        obj.string(name, errors)
-    }?;
+    let value = raw(obj, name, required, errors)?;
     if value.chars().count() > MAX_TEXT {
         errors.add(
             obj.path_of(name),
@@ -339,11 +349,7 @@ fn country(
     required: bool,
     errors: &mut FieldErrors,
 ) -> Option<CountryCode> {
-    let raw = if required {
-        obj.required_string(name, errors)
-    } else {
-        obj.string(name, errors)
-    }?;
+    let raw = raw(obj, name, required, errors)?;
     CountryCode::parse(raw)
         .map_err(|e| errors.add(obj.path_of(name), e))
         .ok()
@@ -355,11 +361,7 @@ fn date(
     required: bool,
     errors: &mut FieldErrors,
 ) -> Option<CalendarDate> {
-    let raw = if required {
-        obj.required_string(name, errors)
-    } else {
-        obj.string(name, errors)
-    }?;
+    let raw = raw(obj, name, required, errors)?;
     CalendarDate::parse(raw)
         .map_err(|e| errors.add(obj.path_of(name), e))
         .ok()

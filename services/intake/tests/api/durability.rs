@@ -140,3 +140,47 @@ fn bad_settings_stop_the_service_with_every_problem_named() {
         assert!(err.contains(name), "{name} not named in: {err}");
     }
 }
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish_then_exits_cleanly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut child = start(dir.path(), port);
+    wait_ready(&client, &base).await;
+
+    // Send the head and half the body, then SIGTERM, then the rest.
+    let body = serde_json::to_vec(&maria()).unwrap();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nIdempotency-Key: drain-1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        token(Role::Clerk, "clerk-1"),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    nix_kill_term(child.id());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Draining: not ready any more, but the request in flight is served.
+    stream.write_all(rest).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response)).await;
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 201"), "{text}");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+}
+
+fn nix_kill_term(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
