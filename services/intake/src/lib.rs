@@ -19,30 +19,24 @@ pub mod store;
 pub use settings::IntakeSettings;
 pub use startup::Application;
 
-use std::process::ExitCode;
+use cdd_platform::http::Shutdown;
+use cdd_platform::service::Service;
+use cdd_platform::settings::{EnvReader, LogFormat};
 
-use cdd_platform::http::{Shutdown, shutdown_signal};
-use cdd_platform::service;
+impl Service for Application {
+    type Settings = IntakeSettings;
+    const NAME: &'static str = "intake";
 
-/// What `main` does (and `cdd up` for its intake process): settings from the
-/// environment, then serve until SIGTERM or Ctrl-C.
-pub async fn run_from_env() -> ExitCode {
-    if service::health_check_requested() {
-        return service::health_check().await;
+    fn read_settings(env: &mut EnvReader) -> Option<IntakeSettings> {
+        IntakeSettings::read(env)
     }
-    let settings = match service::read_settings("intake", IntakeSettings::read) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    cdd_platform::telemetry::init(settings.common.log_format);
-    let shutdown = Shutdown::new();
-    shutdown.trigger_on(shutdown_signal());
-    let app = match Application::build(settings, shutdown).await {
-        Ok(app) => app,
-        Err(err) => return service::startup_failed("intake", &err),
-    };
-    match app.run_until_stopped().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => service::startup_failed("intake", &err.into()),
+    fn log_format(settings: &IntakeSettings) -> LogFormat {
+        settings.common.log_format
+    }
+    async fn build(settings: IntakeSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
+        Application::build(settings, shutdown).await
+    }
+    async fn run_until_stopped(self) -> std::io::Result<()> {
+        Application::run_until_stopped(self).await
     }
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    cdd_intake::run_from_env().await
+    cdd_platform::service::run_from_env::<cdd_intake::Application>().await
 }

@@ -7,8 +7,9 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use crate::auth::Authenticator;
+use crate::http::{Shutdown, shutdown_signal};
 use crate::secrets::{FileSecret, SecretsManagerSecret};
-use crate::settings::{AuthKeySource, CommonSettings, EnvReader};
+use crate::settings::{AuthKeySource, CommonSettings, EnvReader, LogFormat};
 
 /// The soonest a failed signature may trigger another key refresh (or the
 /// key's maximum age, when that is shorter).
@@ -89,4 +90,43 @@ pub async fn health_check() -> ExitCode {
 pub fn startup_failed(service: &str, err: &anyhow::Error) -> ExitCode {
     eprintln!("{service}: failed to start: {err:#}");
     ExitCode::FAILURE
+}
+
+/// A service binary: how it reads its settings and builds and runs its app.
+/// [`run_from_env`] is then the whole of its `main` (and of the process
+/// `cdd up` starts for it).
+pub trait Service: Sized + Send {
+    type Settings: Send;
+    /// The service's name, for messages.
+    const NAME: &'static str;
+    fn read_settings(env: &mut EnvReader) -> Option<Self::Settings>;
+    fn log_format(settings: &Self::Settings) -> LogFormat;
+    fn build(
+        settings: Self::Settings,
+        shutdown: Shutdown,
+    ) -> impl std::future::Future<Output = anyhow::Result<Self>> + Send;
+    fn run_until_stopped(self) -> impl std::future::Future<Output = std::io::Result<()>> + Send;
+}
+
+/// `--health-check`, or: settings from the environment (every problem named,
+/// exit code 2), telemetry, then serve until SIGTERM or Ctrl-C and drain.
+pub async fn run_from_env<S: Service>() -> ExitCode {
+    if health_check_requested() {
+        return health_check().await;
+    }
+    let settings = match read_settings(S::NAME, S::read_settings) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    crate::telemetry::init(S::log_format(&settings));
+    let shutdown = Shutdown::new();
+    shutdown.trigger_on(shutdown_signal());
+    let app = match S::build(settings, shutdown).await {
+        Ok(app) => app,
+        Err(err) => return startup_failed(S::NAME, &err),
+    };
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => startup_failed(S::NAME, &err.into()),
+    }
 }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use cdd_platform::auth::{DEVELOPMENT_KEY, Role, issue_token};
+use cdd_platform::service::run_from_env;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -27,11 +28,18 @@ pub struct Service {
 }
 
 /// Every service of the platform that has landed.
-pub const SERVICES: &[Service] = &[Service {
-    name: "intake",
-    port_offset: 0,
-    run: || Box::pin(cdd_intake::run_from_env()),
-}];
+pub const SERVICES: &[Service] = &[
+    Service {
+        name: "intake",
+        port_offset: 0,
+        run: || Box::pin(run_from_env::<cdd_intake::Application>()),
+    },
+    Service {
+        name: "letters",
+        port_offset: 3,
+        run: || Box::pin(run_from_env::<cdd_letters::Application>()),
+    },
+];
 
 #[derive(clap::Args)]
 pub struct UpArgs {
@@ -188,6 +196,15 @@ fn print_banner(
         println!(
             "  curl -s -X POST {}/v1/customers -H 'Authorization: Bearer {clerk}' -H 'Idempotency-Key: demo-1' -H 'Content-Type: application/json' \\\n    -d '{{\"kind\":\"individual\",\"name\":\"Maria Lopez\",\"birth_date\":\"1980-02-03\",\"nationalities\":[\"ES\"],\"country_of_residence\":\"ES\",\"address\":{{\"line1\":\"Calle 1\",\"city\":\"Madrid\",\"country\":\"ES\"}}}}'",
             intake.url
+        );
+    }
+    if let Some(letters) = running.iter().find(|r| r.name == "letters") {
+        let analyst = issue_token(DEVELOPMENT_KEY, "analyst-1", Role::Analyst, day)?;
+        println!();
+        println!("Write a request-for-information letter (PDF), then fetch it from GET /v1/letters/{{id}}/content:");
+        println!(
+            "  curl -s -X POST {}/v1/letters -H 'Authorization: Bearer {analyst}' -H 'Idempotency-Key: demo-letter-1' -H 'Content-Type: application/json' \\\n    -d '{{\"template\":\"rfi\",\"customer_id\":\"demo-customer\",\"format\":\"pdf\",\"data\":{{\"customer_name\":\"Maria Lopez\",\"reference\":\"CDD-2026-000001\",\"address\":[\"Calle 1\",\"28001 Madrid\",\"Spain\"],\"documents\":[\"Proof of address\"]}}}}'",
+            letters.url
         );
     }
     println!();

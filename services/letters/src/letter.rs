@@ -1,0 +1,352 @@
+//! Rendering a letter: the request, the bank's letter settings, and the
+//! rendered letter (bytes, format, SHA-256).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::document::{LetterDocument, parse_body};
+use crate::engine;
+use crate::error::{InvalidValue, RenderError, TemplatePart};
+use crate::fields::{LetterData, long_date};
+use crate::render;
+use crate::template::{Template, TemplateName, TemplateVersion};
+
+/// Largest rendered body (subject and body text before formatting).
+pub const MAX_RENDERED_BYTES: usize = 256 * 1024;
+
+/// The output format of a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LetterFormat {
+    Pdf,
+    Html,
+    Text,
+}
+
+impl LetterFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Html => "text/html; charset=utf-8",
+            Self::Text => "text/plain; charset=utf-8",
+        }
+    }
+
+    pub fn file_extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Html => "html",
+            Self::Text => "txt",
+        }
+    }
+}
+
+impl fmt::Display for LetterFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Pdf => "PDF",
+            Self::Html => "HTML",
+            Self::Text => "text",
+        })
+    }
+}
+
+/// The customer a letter is for, as intake names them: 1 to 64 characters of
+/// ASCII letters, digits, `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CustomerId(String);
+
+impl CustomerId {
+    pub fn parse(value: impl Into<String>) -> Result<Self, InvalidValue> {
+        let value = value.into();
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if value.is_empty() || value.len() > 64 || !value.chars().all(ok_char) {
+            return Err(InvalidValue::new(
+                "customer id",
+                "must be 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'",
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CustomerId {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<CustomerId> for String {
+    fn from(value: CustomerId) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `POST /v1/letters`: which template, for whom, with what data, as what.
+/// Without `version` the latest version is used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenderRequest {
+    pub template: TemplateName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<TemplateVersion>,
+    pub customer_id: CustomerId,
+    pub data: serde_json::Map<String, serde_json::Value>,
+    pub format: LetterFormat,
+}
+
+/// The bank's letter settings, read once at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "LetterSettingsFields")]
+pub struct LetterSettings {
+    bank_name: String,
+    bank_address: Vec<String>,
+    signatory_name: String,
+    signatory_title: String,
+}
+
+#[derive(Deserialize)]
+struct LetterSettingsFields {
+    bank_name: String,
+    bank_address: Vec<String>,
+    signatory_name: String,
+    signatory_title: String,
+}
+
+impl TryFrom<LetterSettingsFields> for LetterSettings {
+    type Error = InvalidValue;
+    fn try_from(f: LetterSettingsFields) -> Result<Self, Self::Error> {
+        Self::new(
+            f.bank_name,
+            f.bank_address,
+            f.signatory_name,
+            f.signatory_title,
+        )
+    }
+}
+
+impl LetterSettings {
+    /// Every value is one non-empty line (at most 100 characters); the
+    /// bank's address has at most 4 lines.
+    pub fn new(
+        bank_name: impl Into<String>,
+        bank_address: Vec<String>,
+        signatory_name: impl Into<String>,
+        signatory_title: impl Into<String>,
+    ) -> Result<Self, InvalidValue> {
+        let line = |what: &'static str, value: String| {
+            let value = value.trim().to_owned();
+            if value.is_empty()
+                || value.chars().count() > 100
+                || value.chars().any(char::is_control)
+            {
+                Err(InvalidValue::new(
+                    what,
+                    "must be one line of 1 to 100 characters",
+                ))
+            } else {
+                Ok(value)
+            }
+        };
+        if bank_address.len() > 4 {
+            return Err(InvalidValue::new("bank address", "has more than 4 lines"));
+        }
+        Ok(Self {
+            bank_name: line("bank name", bank_name.into())?,
+            bank_address: bank_address
+                .into_iter()
+                .map(|l| line("bank address", l))
+                .collect::<Result<_, _>>()?,
+            signatory_name: line("signatory name", signatory_name.into())?,
+            signatory_title: line("signatory title", signatory_title.into())?,
+        })
+    }
+
+    pub fn bank_name(&self) -> &str {
+        &self.bank_name
+    }
+}
+
+/// A SHA-256 digest, shown and serialised as 64 lowercase hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sha256Digest([u8; 32]);
+
+impl Sha256Digest {
+    pub fn of(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sha256Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl Serialize for Sha256Digest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sha256Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let hex = String::deserialize(deserializer)?;
+        Self::parse_hex(&hex).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Sha256Digest {
+    /// Reads 64 hex digits (either case).
+    pub fn parse_hex(hex: &str) -> Result<Self, InvalidValue> {
+        let invalid = || InvalidValue::new("SHA-256 digest", "must be 64 hex digits");
+        if hex.len() != 64 || !hex.is_ascii() {
+            return Err(invalid());
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| invalid())?;
+        }
+        Ok(Self(bytes))
+    }
+}
+
+/// A rendered letter. Serialising it gives the metadata; the bytes are the
+/// HTTP body or the stored object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedLetter {
+    pub template: TemplateName,
+    pub version: TemplateVersion,
+    pub customer_id: CustomerId,
+    pub format: LetterFormat,
+    pub content_type: &'static str,
+    pub file_extension: &'static str,
+    pub sha256: Sha256Digest,
+    pub size: usize,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+/// Renders `template` for one customer. `letter_date` is the date printed on
+/// the letter (the caller's clock, so output is reproducible: the same input
+/// gives the same bytes and the same SHA-256).
+pub fn render_letter(
+    template: &Template,
+    customer_id: &CustomerId,
+    data: &serde_json::Map<String, serde_json::Value>,
+    format: LetterFormat,
+    letter_date: Date,
+    settings: &LetterSettings,
+) -> Result<RenderedLetter, RenderError> {
+    let data = LetterData::check(template.fields(), data).map_err(RenderError::InvalidData)?;
+    let letter_date = long_date(letter_date);
+    let context = data.context([
+        ("bank_name", settings.bank_name.clone()),
+        ("letter_date", letter_date.clone()),
+    ]);
+    let source = template.source();
+    let subject = engine::render(TemplatePart::Subject, &source.subject, &context)?;
+    let body = engine::render(TemplatePart::Body, &source.body, &context)?;
+    if subject.len() + body.len() > MAX_RENDERED_BYTES {
+        return Err(RenderError::TooLarge {
+            limit: MAX_RENDERED_BYTES,
+        });
+    }
+
+    let mut recipient = vec![data.string("customer_name").to_owned()];
+    recipient.extend(data.lines("address").iter().cloned());
+    let document = LetterDocument {
+        bank_name: settings.bank_name.clone(),
+        bank_address: settings.bank_address.clone(),
+        letter_date,
+        reference: data.string("reference").to_owned(),
+        recipient,
+        subject: crate::document::clean(&subject),
+        body: parse_body(&body),
+        closing: "Yours sincerely,".to_owned(),
+        signatory_name: settings.signatory_name.clone(),
+        signatory_title: settings.signatory_title.clone(),
+    };
+
+    let bytes = match format {
+        LetterFormat::Pdf => render::pdf::write(&document)?,
+        LetterFormat::Html => render::html::write(&document).into_bytes(),
+        LetterFormat::Text => render::text::write(&document).into_bytes(),
+    };
+    Ok(RenderedLetter {
+        template: template.name().clone(),
+        version: template.version(),
+        customer_id: customer_id.clone(),
+        format,
+        content_type: format.content_type(),
+        file_extension: format.file_extension(),
+        sha256: Sha256Digest::of(&bytes),
+        size: bytes.len(),
+        bytes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_is_hex_sha256() {
+        assert_eq!(
+            Sha256Digest::of(b"abc").to_string(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn digest_parses_back_from_hex() {
+        let digest = Sha256Digest::of(b"abc");
+        assert_eq!(Sha256Digest::parse_hex(&digest.to_string()), Ok(digest));
+        let json = serde_json::to_string(&digest).unwrap();
+        assert_eq!(serde_json::from_str::<Sha256Digest>(&json).unwrap(), digest);
+        assert!(Sha256Digest::parse_hex("ab").is_err());
+        assert!(Sha256Digest::parse_hex(&"g".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn customer_ids_are_checked() {
+        assert!(CustomerId::parse("cus_01J9-ABC").is_ok());
+        for bad in ["", "a b", "../x", &"x".repeat(65)] {
+            assert!(CustomerId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn settings_refuse_empty_or_multiline_values() {
+        assert!(LetterSettings::new("", vec![], "A", "B").is_err());
+        assert!(LetterSettings::new("Bank\nX", vec![], "A", "B").is_err());
+        assert!(LetterSettings::new("Bank", vec!["1 Street".into()], "A", "B").is_ok());
+    }
+
+    #[test]
+    fn formats_have_content_types_and_extensions() {
+        let format: LetterFormat = serde_json::from_str("\"pdf\"").unwrap();
+        assert_eq!(format.content_type(), "application/pdf");
+        assert_eq!(LetterFormat::Text.file_extension(), "txt");
+        assert!(serde_json::from_str::<LetterFormat>("\"docx\"").is_err());
+    }
+}

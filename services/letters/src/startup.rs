@@ -1,0 +1,156 @@
+//! Building the letters service from its settings and running it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::net::TcpListener;
+
+use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
+use cdd_platform::settings::Backend;
+
+use crate::api::{self, AppState};
+use crate::catalogue::TemplateCatalogue;
+use crate::issuing::LetterIssuer;
+use crate::settings::LettersSettings;
+use crate::store::dynamo::DynamoStore;
+use crate::store::embedded::{DirectoryBucket, EmbeddedStore, OUTBOUND_DIR};
+use crate::store::s3::S3Bucket;
+use crate::store::{LetterStore, OutboundBucket, TemplateStore};
+
+/// How long in-flight requests may take to finish after SIGTERM (ECS waits 30 s).
+const DRAIN: Duration = Duration::from_secs(20);
+
+/// The service's OpenAPI document, served at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// A built letters service, bound to its port and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: Shutdown,
+    port: u16,
+}
+
+/// The storage adapters the settings choose.
+pub struct Stores {
+    pub templates: Arc<dyn TemplateStore>,
+    pub letters: Arc<dyn LetterStore>,
+    pub bucket: Arc<dyn OutboundBucket>,
+}
+
+struct StoreReadiness {
+    letters: Arc<dyn LetterStore>,
+    bucket: Arc<dyn OutboundBucket>,
+}
+
+#[async_trait]
+impl Readiness for StoreReadiness {
+    async fn check(&self) -> Vec<DependencyCheck> {
+        let (letters, bucket) = tokio::join!(self.letters.check(), self.bucket.check());
+        vec![
+            DependencyCheck::from_result("letter_store", letters),
+            DependencyCheck::from_result("outbound_bucket", bucket),
+        ]
+    }
+}
+
+impl Stores {
+    /// Opens the embedded or AWS adapters.
+    pub async fn open(
+        settings: &LettersSettings,
+        sdk: Option<&aws_config::SdkConfig>,
+    ) -> anyhow::Result<Self> {
+        match (&settings.common.backend, sdk) {
+            (Backend::Embedded { data_dir }, _) => {
+                let store = Arc::new(EmbeddedStore::open(data_dir)?);
+                let bucket = Arc::new(DirectoryBucket::open(&data_dir.join(OUTBOUND_DIR))?);
+                Ok(Self {
+                    templates: store.clone(),
+                    letters: store,
+                    bucket,
+                })
+            }
+            (Backend::Aws, Some(sdk)) => {
+                let table = settings.table.clone().ok_or_else(|| {
+                    anyhow::anyhow!("CDD_LETTERS_TABLE is required with the AWS backend")
+                })?;
+                let bucket = settings.bucket.clone().ok_or_else(|| {
+                    anyhow::anyhow!("CDD_OUTBOUND_BUCKET is required with the AWS backend")
+                })?;
+                let store = Arc::new(DynamoStore::new(cdd_platform::aws::dynamodb(sdk), table));
+                Ok(Self {
+                    templates: store.clone(),
+                    letters: store,
+                    bucket: Arc::new(S3Bucket::new(
+                        cdd_platform::aws::s3(sdk),
+                        bucket,
+                        settings.kms_key_id.clone(),
+                    )),
+                })
+            }
+            (Backend::Aws, None) => anyhow::bail!("the AWS backend needs an SDK configuration"),
+        }
+    }
+}
+
+impl Application {
+    /// Opens the stores, installs the built-in templates where missing,
+    /// loads the signing key and binds the port.
+    pub async fn build(settings: LettersSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
+        let common = &settings.common;
+        let sdk = match common.backend {
+            Backend::Aws => Some(cdd_platform::aws::sdk_config(common).await),
+            Backend::Embedded { .. } => None,
+        };
+        let stores = Stores::open(&settings, sdk.as_ref()).await?;
+        let catalogue = Arc::new(TemplateCatalogue::new(stores.templates.clone()));
+        let added = catalogue
+            .install_builtins()
+            .await
+            .map_err(|e| anyhow::anyhow!("installing the built-in templates: {e}"))?;
+        if !added.is_empty() {
+            let names: Vec<&str> = added.iter().map(|n| n.as_str()).collect();
+            tracing::info!(templates = ?names, "built-in templates installed as version 1");
+        }
+        let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let issuer = Arc::new(LetterIssuer::new(
+            stores.letters.clone(),
+            stores.bucket.clone(),
+            settings.letter.clone(),
+        ));
+        let router = ServiceRouter {
+            service: "letters",
+            api: api::routes(AppState { catalogue, issuer }),
+            openapi: OPENAPI,
+            readiness: Arc::new(StoreReadiness {
+                letters: stores.letters,
+                bucket: stores.bucket,
+            }),
+            auth,
+            body_limit_bytes: common.body_limit_bytes,
+            request_timeout: common.request_timeout,
+            shutdown: shutdown.clone(),
+        }
+        .into_router();
+        let listener = TcpListener::bind((common.listen_ip, common.port)).await?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            router,
+            shutdown,
+            port,
+        })
+    }
+
+    /// The bound port (useful with `PORT=0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the shutdown triggers, then drains.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(port = self.port, "letters listening");
+        serve(self.listener, self.router, self.shutdown, DRAIN).await
+    }
+}

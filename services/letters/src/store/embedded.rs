@@ -1,0 +1,548 @@
+//! The embedded adapters: everything under `CDD_DATA_DIR`, no AWS.
+//!
+//! [`EmbeddedStore`] keeps template versions, letters and completed
+//! idempotency records in memory and appends every change to a journal
+//! (`letters.journal`, one JSON line per change) before acknowledging it. A
+//! writer thread appends and calls `fdatasync` once per batch (group commit),
+//! so concurrent requests share one flush. Readers wait until what they read
+//! is on disk, so nothing they saw can be lost to a crash. At start the
+//! journal is replayed; a torn last line (a crash mid-append, never
+//! acknowledged) is cut off, damage anywhere else stops the start.
+//!
+//! Pending idempotency claims live only in memory: a claim that dies with
+//! the process is no different from one whose lease ran out, and not
+//! journalling it saves a flush per letter.
+//!
+//! [`DirectoryBucket`] writes each letter file atomically: a temporary file
+//! in the same directory, `fsync`, `rename`, then `fsync` of the directory.
+//!
+//! A lock file keeps a second process off the same directory.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, mpsc};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use super::{
+    ClaimOutcome, IdempotencyRecord, IdempotencyState, LetterStore, OutboundBucket, OutboundObject,
+    StoreError, StoreResult, StoredTemplate, TemplateStore, TemplateSummary,
+};
+use crate::issued::{IssuedLetter, LetterId};
+use crate::letter::{CustomerId, Sha256Digest};
+use crate::template::{TemplateName, TemplateVersion};
+
+const JOURNAL: &str = "letters.journal";
+const LOCK: &str = "letters.lock";
+/// The bucket's directory under the data directory.
+pub const OUTBOUND_DIR: &str = "outbound";
+/// Most entries flushed together.
+const MAX_BATCH: usize = 4096;
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Entry {
+    Published {
+        template: StoredTemplate,
+    },
+    Recorded {
+        letter: IssuedLetter,
+        idempotency: IdempotencyRecord,
+    },
+}
+
+#[derive(Default)]
+struct State {
+    templates: BTreeMap<TemplateName, BTreeMap<TemplateVersion, StoredTemplate>>,
+    letters: HashMap<LetterId, IssuedLetter>,
+    by_customer: BTreeSet<(CustomerId, LetterId)>,
+    idempotency: HashMap<String, IdempotencyRecord>,
+    /// The number of the last entry handed to the writer.
+    seq: u64,
+}
+
+impl State {
+    fn apply(&mut self, entry: Entry) {
+        match entry {
+            Entry::Published { template } => {
+                self.templates
+                    .entry(template.name.clone())
+                    .or_default()
+                    .insert(template.version, template);
+            }
+            Entry::Recorded {
+                letter,
+                idempotency,
+            } => {
+                self.by_customer
+                    .insert((letter.customer_id.clone(), letter.id.clone()));
+                self.idempotency
+                    .insert(idempotency.key.clone(), idempotency);
+                self.letters.insert(letter.id.clone(), letter);
+            }
+        }
+    }
+
+    fn live_idempotency(&self, key: &str, now: i64) -> Option<&IdempotencyRecord> {
+        self.idempotency.get(key).filter(|r| r.is_live(now))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Durability {
+    seq: u64,
+    failed: Option<String>,
+}
+
+/// Templates, letters and idempotency records in a journal.
+pub struct EmbeddedStore {
+    state: Mutex<State>,
+    writer: mpsc::Sender<(u64, Vec<u8>)>,
+    durable: watch::Receiver<Durability>,
+    journal: PathBuf,
+    // Held for the store's lifetime; dropping it releases the directory.
+    _lock: File,
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store in `dir`, replaying its journal.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating data directory {}", dir.display()))?;
+        let lock_path = dir.join(LOCK);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("opening {}", lock_path.display()))?;
+        lock.try_lock().map_err(|_| {
+            anyhow::anyhow!(
+                "data directory {} is in use by another letters process",
+                dir.display()
+            )
+        })?;
+        let journal = dir.join(JOURNAL);
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .append(true)
+            .open(&journal)
+            .with_context(|| format!("opening journal {}", journal.display()))?;
+        let mut state = State::default();
+        let entries = replay(&mut file, &journal, &mut state)?;
+        tracing::info!(
+            entries,
+            letters = state.letters.len(),
+            "letters journal replayed"
+        );
+        let (tx, rx) = mpsc::channel();
+        let (durable_tx, durable_rx) = watch::channel(Durability {
+            seq: state.seq,
+            failed: None,
+        });
+        std::thread::Builder::new()
+            .name("letters-journal".into())
+            .spawn(move || write_loop(file, rx, durable_tx))
+            .context("starting the journal writer")?;
+        Ok(Self {
+            state: Mutex::new(state),
+            writer: tx,
+            durable: durable_rx,
+            journal,
+            _lock: lock,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hands an entry to the writer and applies it. Called with the state
+    /// locked, so the journal order is the order changes were applied in.
+    fn append(&self, state: &mut State, entry: Entry) -> StoreResult<u64> {
+        if let Some(failed) = &self.durable.borrow().failed {
+            return Err(StoreError::Unavailable(format!(
+                "journal write failed earlier: {failed}"
+            )));
+        }
+        let mut line =
+            serde_json::to_vec(&entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        line.push(b'\n');
+        state.seq += 1;
+        self.writer
+            .send((state.seq, line))
+            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
+        state.apply(entry);
+        Ok(state.seq)
+    }
+
+    /// Waits until entry `seq` is on disk.
+    async fn durable(&self, seq: u64) -> StoreResult<()> {
+        let mut rx = self.durable.clone();
+        let d = rx
+            .wait_for(|d| d.failed.is_some() || d.seq >= seq)
+            .await
+            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
+        match &d.failed {
+            Some(f) => Err(StoreError::Unavailable(format!(
+                "journal write failed: {f}"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads under the lock, then waits until what was read is durable.
+    async fn read<T>(&self, f: impl FnOnce(&State) -> T) -> StoreResult<T> {
+        let (seq, value) = {
+            let state = self.lock();
+            (state.seq, f(&state))
+        };
+        self.durable(seq).await?;
+        Ok(value)
+    }
+}
+
+fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64> {
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.read_to_end(&mut bytes)?;
+    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    if complete < bytes.len() {
+        tracing::warn!(
+            journal = %path.display(),
+            bytes = bytes.len() - complete,
+            "the journal ends with a partly written entry (a crash during a write that was never acknowledged); cutting it off"
+        );
+        file.set_len(complete as u64)?;
+        file.sync_all()?;
+    }
+    let mut count = 0;
+    for (i, line) in bytes[..complete].split(|b| *b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let entry: Entry = serde_json::from_slice(line).map_err(|e| {
+            anyhow::anyhow!(
+                "journal {} is damaged at line {}: {e}",
+                path.display(),
+                i + 1
+            )
+        })?;
+        state.apply(entry);
+        state.seq += 1;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn write_loop(
+    mut file: File,
+    rx: mpsc::Receiver<(u64, Vec<u8>)>,
+    durable: watch::Sender<Durability>,
+) {
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    while let Ok((first_seq, first)) = rx.recv() {
+        let mut last = first_seq;
+        buffer.clear();
+        buffer.extend_from_slice(&first);
+        let mut n = 1;
+        while n < MAX_BATCH {
+            match rx.try_recv() {
+                Ok((seq, line)) => {
+                    buffer.extend_from_slice(&line);
+                    last = seq;
+                    n += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        match file.write_all(&buffer).and_then(|()| file.sync_data()) {
+            Ok(()) => durable.send_modify(|d| d.seq = last),
+            Err(e) => {
+                tracing::error!(error = %e, "journal write failed; the store refuses further writes until restarted");
+                durable.send_modify(|d| d.failed = Some(e.to_string()));
+                return;
+            }
+        }
+    }
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[async_trait]
+impl TemplateStore for EmbeddedStore {
+    async fn publish(&self, template: &StoredTemplate) -> StoreResult<()> {
+        let seq = {
+            let mut state = self.lock();
+            let exists = state
+                .templates
+                .get(&template.name)
+                .is_some_and(|versions| versions.contains_key(&template.version));
+            if exists {
+                return Err(StoreError::VersionExists {
+                    name: template.name.clone(),
+                    version: template.version,
+                });
+            }
+            let entry = Entry::Published {
+                template: template.clone(),
+            };
+            self.append(&mut state, entry)?
+        };
+        self.durable(seq).await
+    }
+
+    async fn template(
+        &self,
+        name: &TemplateName,
+        version: Option<TemplateVersion>,
+    ) -> StoreResult<Option<StoredTemplate>> {
+        self.read(|state| {
+            let versions = state.templates.get(name)?;
+            match version {
+                Some(v) => versions.get(&v).cloned(),
+                None => versions.values().next_back().cloned(),
+            }
+        })
+        .await
+    }
+
+    async fn catalogue(&self) -> StoreResult<Vec<TemplateSummary>> {
+        self.read(|state| {
+            state
+                .templates
+                .values()
+                .filter_map(|versions| versions.values().next_back())
+                .map(|latest| TemplateSummary {
+                    name: latest.name.clone(),
+                    latest_version: latest.version,
+                    description: latest.source.description.clone(),
+                })
+                .collect()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl LetterStore for EmbeddedStore {
+    async fn claim(&self, claim: &IdempotencyRecord) -> StoreResult<ClaimOutcome> {
+        let (seq, outcome) = {
+            let mut state = self.lock();
+            match state.live_idempotency(&claim.key, now()) {
+                Some(held) => (state.seq, ClaimOutcome::Held(held.clone())),
+                None => {
+                    state.idempotency.insert(claim.key.clone(), claim.clone());
+                    (0, ClaimOutcome::Claimed)
+                }
+            }
+        };
+        // A held record may be a completed one just appended: answer only
+        // once it is on disk.
+        self.durable(seq).await?;
+        Ok(outcome)
+    }
+
+    async fn release(&self, key: &str, letter_id: &LetterId) -> StoreResult<()> {
+        let mut state = self.lock();
+        let ours = state.idempotency.get(key).is_some_and(|r| {
+            r.letter_id == *letter_id && matches!(r.state, IdempotencyState::Pending { .. })
+        });
+        if ours {
+            state.idempotency.remove(key);
+        }
+        Ok(())
+    }
+
+    async fn record(
+        &self,
+        letter: &IssuedLetter,
+        key: &str,
+        status: u16,
+        response: &serde_json::Value,
+    ) -> StoreResult<()> {
+        let seq = {
+            let mut state = self.lock();
+            let claim = match state.idempotency.get(key) {
+                Some(r)
+                    if r.letter_id == letter.id
+                        && matches!(r.state, IdempotencyState::Pending { .. }) =>
+                {
+                    r.clone()
+                }
+                _ => return Err(StoreError::ClaimLost),
+            };
+            if state.letters.contains_key(&letter.id) {
+                return Err(StoreError::Corrupt(format!(
+                    "letter {} is already recorded",
+                    letter.id
+                )));
+            }
+            let entry = Entry::Recorded {
+                letter: letter.clone(),
+                idempotency: IdempotencyRecord {
+                    state: IdempotencyState::Complete {
+                        status,
+                        response: response.clone(),
+                    },
+                    ..claim
+                },
+            };
+            self.append(&mut state, entry)?
+        };
+        self.durable(seq).await
+    }
+
+    async fn idempotency(&self, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        let now = now();
+        self.read(|state| state.live_idempotency(key, now).cloned())
+            .await
+    }
+
+    async fn letter(&self, id: &LetterId) -> StoreResult<Option<IssuedLetter>> {
+        self.read(|state| state.letters.get(id).cloned()).await
+    }
+
+    async fn customer_letters(&self, customer: &CustomerId) -> StoreResult<Vec<IssuedLetter>> {
+        self.read(|state| {
+            state
+                .by_customer
+                .range((customer.clone(), LetterId::MIN)..)
+                .take_while(|(c, _)| c == customer)
+                .filter_map(|(_, id)| state.letters.get(id).cloned())
+                .collect()
+        })
+        .await
+    }
+
+    async fn check(&self) -> StoreResult<()> {
+        if let Some(failed) = &self.durable.borrow().failed {
+            return Err(StoreError::Unavailable(format!(
+                "journal write failed: {failed}"
+            )));
+        }
+        if !self.journal.exists() {
+            return Err(StoreError::Unavailable(format!(
+                "journal {} is missing",
+                self.journal.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Letter files under a directory, each written atomically.
+pub struct DirectoryBucket {
+    root: PathBuf,
+}
+
+impl DirectoryBucket {
+    pub fn open(root: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(root)
+            .with_context(|| format!("creating outbound directory {}", root.display()))?;
+        Ok(Self {
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// The file for `key`; refuses anything but plain relative segments.
+    fn path(&self, key: &str) -> StoreResult<PathBuf> {
+        let safe = |segment: &str| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        };
+        if key.split('/').all(safe) {
+            Ok(self.root.join(key))
+        } else {
+            Err(StoreError::Corrupt(format!(
+                "`{key}` is not a valid object key"
+            )))
+        }
+    }
+}
+
+fn io_unavailable(what: &str, path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::Unavailable(format!("{what} {}: {e}", path.display()))
+}
+
+/// Writes `bytes` to `path` so that a reader sees the old file or the whole
+/// new one, and a crash leaves no half-written letter.
+fn write_atomically(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| StoreError::Corrupt("an object path has no directory".into()))?;
+    std::fs::create_dir_all(dir).map_err(|e| io_unavailable("creating", dir, e))?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        let mut file = File::create(&temp).map_err(|e| io_unavailable("creating", &temp, e))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io_unavailable("writing", &temp, e))?;
+        std::fs::rename(&temp, path).map_err(|e| io_unavailable("renaming to", path, e))?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_unavailable("syncing directory", dir, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("file task failed: {e}")))?
+}
+
+#[async_trait]
+impl OutboundBucket for DirectoryBucket {
+    async fn put(&self, object: OutboundObject) -> StoreResult<()> {
+        if Sha256Digest::of(&object.bytes) != object.sha256 {
+            return Err(StoreError::Corrupt(format!(
+                "the bytes for {} do not match their SHA-256 checksum",
+                object.key
+            )));
+        }
+        let path = self.path(&object.key)?;
+        blocking(move || write_atomically(&path, &object.bytes)).await
+    }
+
+    async fn get(&self, key: &str) -> StoreResult<Option<Bytes>> {
+        let path = self.path(key)?;
+        blocking(move || match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(Bytes::from(bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_unavailable("reading", &path, e)),
+        })
+        .await
+    }
+
+    async fn check(&self) -> StoreResult<()> {
+        let root = self.root.clone();
+        blocking(move || {
+            let probe = root.join(".ready-probe");
+            write_atomically(&probe, b"ok")?;
+            std::fs::remove_file(&probe).map_err(|e| io_unavailable("removing", &probe, e))
+        })
+        .await
+    }
+}
