@@ -108,8 +108,9 @@ pub trait Service: Sized + Send {
     fn run_until_stopped(self) -> impl std::future::Future<Output = std::io::Result<()>> + Send;
 }
 
-/// `--health-check`, or: settings from the environment (every problem named,
-/// exit code 2), telemetry, then serve until SIGTERM or Ctrl-C and drain.
+/// `--health-check`; `--check-settings` (validate the environment and exit:
+/// 0, or 2 naming every problem, without starting); or: settings from the
+/// environment, telemetry, then serve until SIGTERM or Ctrl-C and drain.
 pub async fn run_from_env<S: Service>() -> ExitCode {
     if health_check_requested() {
         return health_check().await;
@@ -118,6 +119,10 @@ pub async fn run_from_env<S: Service>() -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if std::env::args().skip(1).any(|a| a == "--check-settings") {
+        println!("{}: settings are valid", S::NAME);
+        return ExitCode::SUCCESS;
+    }
     crate::telemetry::init(S::log_format(&settings));
     let shutdown = Shutdown::new();
     shutdown.trigger_on(shutdown_signal());
