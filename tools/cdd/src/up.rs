@@ -35,6 +35,11 @@ pub const SERVICES: &[Service] = &[
         run: || Box::pin(run_from_env::<cdd_intake::Application>()),
     },
     Service {
+        name: "screening",
+        port_offset: 1,
+        run: || Box::pin(run_from_env::<cdd_screening::Application>()),
+    },
+    Service {
         name: "letters",
         port_offset: 3,
         run: || Box::pin(run_from_env::<cdd_letters::Application>()),
@@ -49,6 +54,10 @@ pub struct UpArgs {
     /// The first service's port; the others follow it.
     #[arg(long, default_value_t = 8080)]
     pub base_port: u16,
+    /// Sanctions lists for screening (e.g. the folder of OFAC, UN and BIS
+    /// files); without it, screening uses its small fictional demo list.
+    #[arg(long)]
+    pub lists_dir: Option<PathBuf>,
     /// Give up if a service is not ready within this many seconds.
     #[arg(long, default_value_t = 30)]
     pub ready_timeout: u64,
@@ -76,7 +85,11 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
                 service.name
             );
         }
-        let mut child = Command::new(&exe)
+        let mut command = Command::new(&exe);
+        if let Some(lists) = &args.lists_dir {
+            command.env("CDD_LISTS_DIR", lists);
+        }
+        let mut child = command
             .args(["service", service.name])
             .env("PORT", port.to_string())
             .env("CDD_ENV", "local")
@@ -196,6 +209,15 @@ fn print_banner(
         println!(
             "  curl -s -X POST {}/v1/customers -H 'Authorization: Bearer {clerk}' -H 'Idempotency-Key: demo-1' -H 'Content-Type: application/json' \\\n    -d '{{\"kind\":\"individual\",\"name\":\"Maria Lopez\",\"birth_date\":\"1980-02-03\",\"nationalities\":[\"ES\"],\"country_of_residence\":\"ES\",\"address\":{{\"line1\":\"Calle 1\",\"city\":\"Madrid\",\"country\":\"ES\"}}}}'",
             intake.url
+        );
+    }
+    if let Some(screening) = running.iter().find(|r| r.name == "screening") {
+        let service = issue_token(DEVELOPMENT_KEY, "intake", Role::Service, day)?;
+        println!();
+        println!("Screen a name (without --lists-dir this is the FICTIONAL demo list; see GET /v1/lists):");
+        println!(
+            "  curl -s -X POST {}/v1/screenings -H 'Authorization: Bearer {service}' -H 'Content-Type: application/json' \\\n    -d '{{\"subject\":{{\"kind\":\"person\",\"name\":\"Ambrose Quilfeather\",\"birth_date\":\"1970-02-02\"}}}}'",
+            screening.url
         );
     }
     if let Some(letters) = running.iter().find(|r| r.name == "letters") {

@@ -1,0 +1,42 @@
+//! The screening HTTP API: routes, and the one place errors become HTTP.
+//!
+//! - `screenings.rs`: `POST /v1/screenings` and `/v1/screenings/batch`
+//!   (and enrolment in ongoing monitoring);
+//! - `request.rs`: reading a subject from JSON, every bad field named;
+//! - `compare.rs`: `POST /v1/compare`;
+//! - `lists.rs`: `GET /v1/lists`, `POST /v1/lists/reload`, `GET /v1/entities/{id}`;
+//! - `alerts.rs`: `GET /v1/alerts`;
+//! - `error.rs`: domain and store errors as problems.
+
+mod alerts;
+mod compare;
+mod error;
+mod lists;
+mod request;
+mod screenings;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::monitoring::Monitor;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub monitor: Arc<Monitor>,
+}
+
+/// The service's own routes (the platform adds health, OpenAPI and auth).
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/screenings", post(screenings::screen))
+        .route("/v1/screenings/batch", post(screenings::batch))
+        .route("/v1/compare", post(compare::compare))
+        .route("/v1/lists", get(lists::list))
+        .route("/v1/lists/reload", post(lists::reload))
+        .route("/v1/entities/{id}", get(lists::entity))
+        .route("/v1/alerts", get(alerts::feed))
+        .with_state(state)
+}

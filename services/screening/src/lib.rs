@@ -1,0 +1,97 @@
+//! Screening service domain core: sanctions lists in, explained matches out.
+//!
+//! - [`lists`]: find, recognise and parse list files (OFAC SDN and non-SDN
+//!   CSV, UN consolidated XML, BIS Denied Persons) into [`ListedEntity`];
+//! - [`ListVersion`]: the loaded entities, identified by the SHA-256 of the
+//!   source files, with counts; [`diff()`] between two versions;
+//! - [`normalize`], [`phonetic`], [`variants`], [`similarity`]: turning names
+//!   into comparable tokens;
+//! - `scoring` (token pairs, score, explanation), [`ScreeningIndex`]
+//!   (candidate generation that loses no match) and [`Screener`] (subject →
+//!   matches), plus [`compare`] for two names;
+//! - [`evaluation`]: a labelled set built from the lists and the
+//!   precision/recall report that fixes [`MATCH_THRESHOLD`].
+//!
+//! No I/O beyond reading list files, no async: the HTTP layer wraps this.
+//!
+//! The service around it (HTTP, list reloads, ongoing monitoring):
+//! [`settings`], [`startup`] (build and run, so `main` and the tests run the
+//! same thing), `api` (the routes), [`monitoring`] (the live lists, reloads,
+//! rescreening, alerts) and [`store`] (monitored subjects and alerts: the
+//! port with its embedded and DynamoDB adapters).
+
+mod countries;
+pub mod diff;
+pub mod entity;
+pub mod evaluation;
+mod index;
+pub mod lists;
+pub mod normalize;
+pub mod phonetic;
+mod qualifiers;
+mod scoring;
+mod rescreen;
+mod screen;
+pub mod similarity;
+mod subject;
+pub mod variants;
+mod version;
+
+// The service layer.
+mod api;
+pub mod monitoring;
+pub mod settings;
+pub mod startup;
+pub mod store;
+
+pub use diff::{ListDiff, diff};
+pub use entity::{
+    Address, Alias, AliasStrength, BirthDate, CountryLink, CountryRole, EntityId, EntityKind,
+    Identifier, IdentifierKind, ListedEntity, SourceList, VesselDetails,
+};
+pub use index::ScreeningIndex;
+pub use lists::{
+    ListError, LoadReport, LoadedVintage, RejectedRow, SkippedVintage, load_demo_lists,
+    load_lists_dir, load_vintage_dir,
+};
+pub use qualifiers::{QualifierEffect, QualifierOutcome};
+pub use scoring::{MATCH_THRESHOLD, MatchMethod, NameExplanation, TokenMatch};
+pub use rescreen::{ChangedEntities, rescreen_changed};
+pub use screen::{Match, MatchExplanation, NameComparison, REPORT_FLOOR, Screener, compare};
+pub use subject::{MAX_NAME_CHARS, Subject, SubjectBirthDate, SubjectError};
+pub use version::{ListCounts, ListVersion};
+
+pub use settings::ScreeningSettings;
+pub use startup::Application;
+
+impl cdd_platform::service::Service for Application {
+    type Settings = ScreeningSettings;
+    const NAME: &'static str = "screening";
+
+    fn read_settings(env: &mut cdd_platform::settings::EnvReader) -> Option<ScreeningSettings> {
+        ScreeningSettings::read(env)
+    }
+    fn log_format(settings: &ScreeningSettings) -> cdd_platform::settings::LogFormat {
+        settings.common.log_format
+    }
+    async fn build(
+        settings: ScreeningSettings,
+        shutdown: cdd_platform::http::Shutdown,
+    ) -> anyhow::Result<Self> {
+        Application::build(settings, shutdown).await
+    }
+    async fn run_until_stopped(self) -> std::io::Result<()> {
+        Application::run_until_stopped(self).await
+    }
+}
+
+/// Where the real list files are for tests and benches: `CDD_SANCTIONS_DATA`,
+/// else `<workspace root>/../shared/data/sanctions`. The repository does not
+/// carry them.
+#[doc(hidden)]
+pub fn sanctions_data_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("CDD_SANCTIONS_DATA") {
+        return dir.into();
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sanctions")
+}

@@ -1,0 +1,145 @@
+//! Date spellings found in the lists: OFAC `14 Jun 1975`, `Jun 1975`,
+//! `1975`, `circa 1975`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`;
+//! ISO `1975-06-14`; BIS `06/19/2003`.
+
+use crate::entity::BirthDate;
+
+fn month_number(s: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let s = s.trim_end_matches('.').to_ascii_lowercase();
+    if s.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| s.starts_with(m))
+        .map(|i| i as u8 + 1)
+}
+
+fn year(s: &str) -> Option<i32> {
+    let s = s.trim_end_matches('.');
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok().filter(|y| (1800..=2100).contains(y))
+    } else {
+        None
+    }
+}
+
+/// One OFAC date without "circa" or "to": day-month-year, month-year, year.
+fn single(s: &str) -> Option<BirthDate> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    match parts.as_slice() {
+        [y] => iso(y).or_else(|| year(y).map(|year| BirthDate::Year { year })),
+        [m, y] => Some(BirthDate::Month {
+            year: year(y)?,
+            month: month_number(m)?,
+        }),
+        [d, m, y] => {
+            let day: u8 = d.parse().ok().filter(|d| (1..=31).contains(d))?;
+            Some(BirthDate::Exact {
+                year: year(y)?,
+                month: month_number(m)?,
+                day,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// ISO `YYYY-MM-DD` (UN) as an exact date.
+pub(crate) fn iso(s: &str) -> Option<BirthDate> {
+    let s = s.trim();
+    let mut it = s.splitn(3, '-');
+    let y = year(it.next()?)?;
+    let m: u8 = it.next()?.parse().ok().filter(|m| (1..=12).contains(m))?;
+    let d: u8 = it
+        .next()?
+        .get(..2)?
+        .parse()
+        .ok()
+        .filter(|d| (1..=31).contains(d))?;
+    Some(BirthDate::Exact {
+        year: y,
+        month: m,
+        day: d,
+    })
+}
+
+/// Parses the text after `DOB ` in OFAC remarks.
+pub(crate) fn ofac_birth_date(text: &str) -> Option<BirthDate> {
+    let text = text.trim().trim_end_matches('.');
+    if let Some(rest) = text.strip_prefix("circa ") {
+        let year = match single(rest)? {
+            BirthDate::Exact { year, .. }
+            | BirthDate::Month { year, .. }
+            | BirthDate::Year { year } => year,
+            _ => return None,
+        };
+        return Some(BirthDate::Approximate { year });
+    }
+    if let Some((from, to)) = text.split_once(" to ") {
+        let (from, to) = (single(from)?.year_span().0, single(to)?.year_span().1);
+        return (from <= to).then_some(BirthDate::Range {
+            from_year: from,
+            to_year: to,
+        });
+    }
+    single(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ofac_spellings() {
+        assert_eq!(
+            ofac_birth_date("14 Jun 1975"),
+            Some(BirthDate::Exact {
+                year: 1975,
+                month: 6,
+                day: 14
+            })
+        );
+        assert_eq!(
+            ofac_birth_date("Dec 1962"),
+            Some(BirthDate::Month {
+                year: 1962,
+                month: 12
+            })
+        );
+        assert_eq!(
+            ofac_birth_date("1946."),
+            Some(BirthDate::Year { year: 1946 })
+        );
+        assert_eq!(
+            ofac_birth_date("circa 1970"),
+            Some(BirthDate::Approximate { year: 1970 })
+        );
+        assert_eq!(
+            ofac_birth_date("01 Jan 1960 to 31 Dec 1962"),
+            Some(BirthDate::Range {
+                from_year: 1960,
+                to_year: 1962
+            })
+        );
+        assert_eq!(
+            ofac_birth_date("1970 to 1975"),
+            Some(BirthDate::Range {
+                from_year: 1970,
+                to_year: 1975
+            })
+        );
+        assert_eq!(ofac_birth_date("sometime"), None);
+        assert_eq!(
+            iso("1971-03-05"),
+            Some(BirthDate::Exact {
+                year: 1971,
+                month: 3,
+                day: 5
+            })
+        );
+    }
+}

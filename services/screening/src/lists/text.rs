@@ -1,0 +1,86 @@
+//! Small text helpers shared by the list parsers.
+
+/// Decodes a field: UTF-8 when it is, otherwise Latin-1 (older OFAC files
+/// are Windows-1252/Latin-1). Never fails, so encoding never drops a row.
+pub(crate) fn decode(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// An OFAC field: trimmed, with the `-0-` "empty" sentinel turned into `None`.
+pub(crate) fn ofac_field(bytes: &[u8]) -> Option<String> {
+    let s = decode(bytes);
+    let t = s.trim();
+    if t.is_empty() || t == "-0-" {
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+/// A field that is empty after trimming is absent.
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+/// True for the end-of-file marker (0x1A) OFAC appends, or a blank record.
+pub(crate) fn is_eof_or_blank(record: &csv::ByteRecord) -> bool {
+    record.len() == 1
+        && record[0]
+            .iter()
+            .all(|&b| b == 0x1a || b.is_ascii_whitespace())
+}
+
+/// Counts lines up to byte offsets that only move forward, so that rows
+/// can be reported by line without rescanning the file. A record that
+/// starts at a line terminator (CSV readers stop before `\n` of a CRLF)
+/// is placed on the next line.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    pub fn line_at(&mut self, byte: u64) -> u64 {
+        let mut target = (byte as usize).min(self.bytes.len());
+        while target < self.bytes.len() && matches!(self.bytes[target], b'\r' | b'\n') {
+            target += 1;
+        }
+        if target > self.offset {
+            self.line += self.bytes[self.offset..target]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = target;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentinel_and_latin1() {
+        assert_eq!(ofac_field(b"-0- "), None);
+        assert_eq!(ofac_field(b" X "), Some("X".into()));
+        assert_eq!(decode(&[0x4a, 0xe9]), "J\u{e9}");
+    }
+}

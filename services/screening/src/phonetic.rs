@@ -1,0 +1,100 @@
+//! A phonetic key tuned for transliterated names.
+//!
+//! Soundex and Metaphone are built for English spelling; sanctions names are
+//! mostly Arabic, Persian, Russian and Chinese in Latin letters, where the
+//! vowels are the transliterator's choice (`Mohammed`/`Muhammad`), `q`/`g`/`k`
+//! render the same sound (`Qaddafi`/`Gaddafi`/`Kadhafi`), and digraphs stand
+//! for one letter (`kh`, `dh`, `sh`, `zh`). The key keeps the consonant
+//! skeleton in coarse classes, collapses doubled consonants, drops `h`/`w`
+//! and marks a leading vowel with `A` (so `Osama` and `Usama` agree).
+
+/// Consonant class of one ASCII letter, `None` for vowels and `h`/`w`.
+fn class(c: u8, next: Option<u8>) -> Option<u8> {
+    Some(match c {
+        b'b' | b'p' => b'P',
+        b'f' | b'v' => b'F',
+        b'c' if matches!(next, Some(b'e' | b'i' | b'y')) => b'S',
+        b'c' | b'k' | b'q' | b'g' | b'j' => b'K',
+        b's' | b'z' | b'x' => b'S',
+        b't' | b'd' => b'T',
+        b'l' => b'L',
+        b'm' => b'M',
+        b'n' => b'N',
+        b'r' => b'R',
+        _ => return None,
+    })
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// The key, or an empty string for tokens with digits or fewer than two
+/// consonant classes (too little to compare phonetically).
+pub fn phonetic_key(token: &str) -> String {
+    let b = token.as_bytes();
+    if b.iter().any(|c| !c.is_ascii_lowercase()) {
+        return String::new();
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut last: Option<u8> = None;
+    let mut i = 0;
+    let mut started = false;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        // Digraphs that stand for one consonant.
+        let (code, width) = match (c, next) {
+            (b'p', Some(b'h')) => (Some(b'F'), 2),
+            (b'k' | b'g', Some(b'h')) => (Some(b'K'), 2),
+            (b's' | b'c' | b'z', Some(b'h')) => (Some(b'S'), 2),
+            (b't' | b'd', Some(b'h')) => (Some(b'T'), 2),
+            (b'd', Some(b'j' | b'z')) => (Some(b'K'), 2),
+            (b't', Some(b's')) => (Some(b'S'), 2),
+            (b'c', Some(b'k')) => (Some(b'K'), 2),
+            _ => (class(c, next), 1),
+        };
+        match code {
+            Some(code) => {
+                if last != Some(code) {
+                    out.push(code);
+                }
+                last = Some(code);
+                started = true;
+            }
+            None if is_vowel(c) => {
+                if !started {
+                    out.push(b'A');
+                    started = true;
+                }
+                last = None;
+            }
+            // h and w: silent, and they do not separate doubled consonants.
+            None => {}
+        }
+        i += width;
+    }
+    let consonants = out.iter().filter(|&&c| c != b'A').count();
+    if consonants < 2 {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phonetic_key as k;
+
+    #[test]
+    fn transliteration_variants_share_a_key() {
+        assert_eq!(k("mohammed"), k("muhammad"));
+        assert_eq!(k("mohamad"), k("mohammed"));
+        assert_eq!(k("qaddafi"), k("gaddafi"));
+        assert_eq!(k("kadhafi"), k("qadhafi"));
+        assert_eq!(k("osama"), k("usama"));
+        assert_eq!(k("hussein"), k("husain"));
+        assert_ne!(k("smith"), k("jones"));
+        assert_eq!(k("al"), "");
+        assert_eq!(k("a1234"), "");
+    }
+}

@@ -1,0 +1,137 @@
+//! Building the screening service from its settings and running it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::net::TcpListener;
+
+use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
+use cdd_platform::settings::Backend;
+
+use crate::api::{self, AppState};
+use crate::monitoring::{LiveLists, Monitor, load_from_source};
+use crate::settings::{ListSource, ScreeningSettings};
+use crate::store::MonitoringStore;
+use crate::store::dynamo::DynamoStore;
+use crate::store::embedded::EmbeddedStore;
+
+/// How long in-flight requests may take to finish after SIGTERM (ECS waits 30 s).
+const DRAIN: Duration = Duration::from_secs(20);
+
+/// A built screening service, bound to its port and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: Shutdown,
+    monitor: Arc<Monitor>,
+    port: u16,
+}
+
+struct ServiceReadiness(Arc<Monitor>);
+
+#[async_trait]
+impl Readiness for ServiceReadiness {
+    async fn check(&self) -> Vec<DependencyCheck> {
+        let lists = self.0.lists().current();
+        vec![
+            DependencyCheck::from_result("monitoring_store", self.0.store().check().await),
+            // Always loaded (start fails otherwise); reported so that the
+            // version serving traffic is visible to whoever probes.
+            DependencyCheck {
+                name: "lists".into(),
+                ok: true,
+                detail: Some(format!(
+                    "version {} ({} entities{})",
+                    lists.version().id,
+                    lists.version().counts.entities,
+                    if lists.version().demo {
+                        ", DEMO DATA"
+                    } else {
+                        ""
+                    }
+                )),
+            },
+        ]
+    }
+}
+
+impl Application {
+    /// Opens the store, loads the lists (a start with malformed list files
+    /// fails, naming file and line), loads the signing key, binds the port.
+    pub async fn build(settings: ScreeningSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
+        let common = &settings.common;
+        let sdk = match common.backend {
+            Backend::Aws => Some(cdd_platform::aws::sdk_config(common).await),
+            Backend::Embedded { .. } => None,
+        };
+        let store: Arc<dyn MonitoringStore> = match (&common.backend, &sdk) {
+            (Backend::Embedded { data_dir }, _) => Arc::new(EmbeddedStore::open(data_dir)?),
+            (Backend::Aws, Some(sdk)) => {
+                let table = settings.table.clone().ok_or_else(|| {
+                    anyhow::anyhow!("CDD_SCREENING_TABLE is required with the AWS backend")
+                })?;
+                Arc::new(DynamoStore::new(cdd_platform::aws::dynamodb(sdk), table))
+            }
+            (Backend::Aws, None) => unreachable!("the SDK is configured for the AWS backend"),
+        };
+        let s3 = match (&settings.lists, &sdk) {
+            (ListSource::S3 { .. }, Some(sdk)) => Some(cdd_platform::aws::s3(sdk)),
+            _ => None,
+        };
+        let first = load_from_source(&settings.lists, s3.as_ref())
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("loading the sanctions lists from {}: {e}", settings.lists)
+            })?;
+        crate::monitoring::reload::announce(&first);
+        let lists = Arc::new(LiveLists::new(first, settings.lists.clone(), s3));
+        let monitor = Arc::new(Monitor::new(lists, store));
+        let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let router = ServiceRouter {
+            service: "screening",
+            api: api::routes(AppState {
+                monitor: monitor.clone(),
+            }),
+            openapi: include_str!("../openapi.json"),
+            readiness: Arc::new(ServiceReadiness(monitor.clone())),
+            auth,
+            body_limit_bytes: common.body_limit_bytes,
+            request_timeout: common.request_timeout,
+            shutdown: shutdown.clone(),
+        }
+        .into_router();
+        let listener = TcpListener::bind((common.listen_ip, common.port)).await?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            router,
+            shutdown,
+            monitor,
+            port,
+        })
+    }
+
+    /// The bound port (useful with `PORT=0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The lists and monitored subjects (for tests and tools).
+    pub fn monitor(&self) -> Arc<Monitor> {
+        self.monitor.clone()
+    }
+
+    /// Serves until the shutdown triggers, then drains. Subjects left on an
+    /// older list version by a previous run are rescreened in the background.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(port = self.port, "screening listening");
+        let monitor = self.monitor.clone();
+        tokio::spawn(async move {
+            if let Err(e) = monitor.catch_up(None).await {
+                tracing::error!(error = %e, "rescreening monitored subjects at start failed; the next reload retries");
+            }
+        });
+        serve(self.listener, self.router, self.shutdown, DRAIN).await
+    }
+}
