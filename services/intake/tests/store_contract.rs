@@ -61,7 +61,8 @@ fn new_customer(key: &str) -> NewCustomer {
         key: key.to_string(),
         request_hash: "h".into(),
         status: 201,
-        body: customer.view(),
+        body: customer.view().to_string(),
+        version: 1,
         customer_id: id,
         expires_at: now.unix_timestamp() + 3600,
     };

@@ -36,14 +36,20 @@ fn request_hash(body: &serde_json::Value) -> String {
 /// first request and every retry get the same bytes.
 fn replay(record: &IdempotencyRecord) -> Response {
     let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED);
-    let mut res = (status, Json(record.body.clone())).into_response();
+    let mut res = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        record.body.clone(),
+    )
+        .into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{}", record.customer_id)) {
         res.headers_mut().insert(header::LOCATION, location);
     }
-    if let Some(version) = record.body.get("version").and_then(|v| v.as_u64()) {
-        res.headers_mut()
-            .insert(header::ETAG, params::etag(version));
-    }
+    res.headers_mut()
+        .insert(header::ETAG, params::etag(record.version));
     res
 }
 
@@ -107,7 +113,8 @@ pub async fn create(
         key,
         request_hash: hash.clone(),
         status: StatusCode::CREATED.as_u16(),
-        body: customer.view(),
+        body: customer.view().to_string(),
+        version: customer.version,
         customer_id: id.clone(),
         expires_at: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
     };

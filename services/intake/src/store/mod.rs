@@ -33,7 +33,11 @@ pub struct IdempotencyRecord {
     /// SHA-256 of the canonical request body.
     pub request_hash: String,
     pub status: u16,
-    pub body: serde_json::Value,
+    /// The response body as sent (JSON text): replayed byte for byte, and
+    /// far smaller in memory than a parsed value.
+    pub body: String,
+    /// The customer's version in that response (its ETag).
+    pub version: u64,
     pub customer_id: CustomerId,
     /// Unix seconds after which the record no longer counts (DynamoDB TTL).
     pub expires_at: i64,
