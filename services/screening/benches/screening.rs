@@ -8,8 +8,7 @@
 
 use cdd_screening::evaluation::build_evaluation_set;
 use cdd_screening::{
-    Screener, Subject, diff, load_lists_dir, load_vintage_dir, rescreen_changed,
-    sanctions_data_dir,
+    Screener, Subject, diff, load_lists_dir, load_vintage_dir, rescreen_changed, sanctions_data_dir,
 };
 use std::time::{Duration, Instant};
 

@@ -31,7 +31,7 @@
 //! Layout for speed: names are numbered grouped by kind (a posting list is
 //! cut to one kind with two binary searches), postings are one flat array,
 //! hash keys sit in a table with a 16-bit directory (one cache miss per
-//! lookup), and per-query state lives in a reusable per-thread [`Scratch`].
+//! lookup), and per-query state lives in a pooled, reusable [`Scratch`].
 
 use crate::entity::{AliasStrength, EntityKind, Identifier, ListedEntity};
 use crate::normalize::{normalize_name, token_weight};
@@ -41,7 +41,7 @@ use crate::scoring::{
 };
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::sync::Mutex;
 
 /// FNV-1a over a byte sequence given in pieces, so a deletion variant is
 /// hashed without building the string, with a final mix so the top bits
@@ -145,7 +145,12 @@ pub struct ScreeningIndex {
     variants: FxHashMap<&'static str, Vec<u32>>,
     /// Normalised identifier value → entity indices.
     identifiers: FxHashMap<String, Vec<u32>>,
+    /// Idle per-query buffers, as many as screenings ran at once (capped).
+    scratch: Mutex<Vec<Scratch>>,
 }
+
+/// Most idle scratch buffers an index keeps (each is ~24 bytes a name).
+const MAX_IDLE_SCRATCH: usize = 16;
 
 /// Identifiers shorter than this are too likely to collide by chance.
 pub(crate) const MIN_IDENTIFIER_LEN: usize = 5;
@@ -226,9 +231,8 @@ impl ScreeningIndex {
                     .filter_map(|(name_no, (name, strength))| {
                         let mut tokens = normalize_name(e.kind, name);
                         tokens.truncate(MAX_TOKENS);
-                        (!tokens.is_empty()).then(|| {
-                            (name_no.min(u16::MAX as usize) as u16, strength, tokens)
-                        })
+                        (!tokens.is_empty())
+                            .then(|| (name_no.min(u16::MAX as usize) as u16, strength, tokens))
                     })
                     .collect();
                 let identifiers = e
@@ -254,7 +258,8 @@ impl ScreeningIndex {
             for p in prepared.iter().filter(|p| p.kind == kind) {
                 for (name_no, strength, tokens) in &p.names {
                     let name_id = ix.names.len() as u32;
-                    let ids: Box<[u32]> = tokens.iter().map(|t| vb.intern(t, name_id, None)).collect();
+                    let ids: Box<[u32]> =
+                        tokens.iter().map(|t| vb.intern(t, name_id, None)).collect();
                     let joined: Box<[u32]> = tokens
                         .windows(2)
                         .zip(ids.windows(2))
@@ -447,10 +452,10 @@ impl ScreeningIndex {
                 .fold(0.0f32, f32::max)
         };
         let walk = |m: &[(u32, f32, MatchMethod)],
-                        q_weight: f32,
-                        slot: u16,
-                        q_mask: u64,
-                        scratch: &mut Scratch| {
+                    q_weight: f32,
+                    slot: u16,
+                    q_mask: u64,
+                    scratch: &mut Scratch| {
             let tracked = q_weight >= 1.0;
             for &(id, _, _) in m {
                 let c_weight = self.anchor_weight[id as usize];
@@ -475,7 +480,13 @@ impl ScreeningIndex {
                 }
             }
         };
-        for (i, (t, m)) in query.tokens.iter().zip(&tables.tokens).enumerate().take(n_q) {
+        for (i, (t, m)) in query
+            .tokens
+            .iter()
+            .zip(&tables.tokens)
+            .enumerate()
+            .take(n_q)
+        {
             if t.weight < 1.0 {
                 untracked_mask |= 1 << i;
                 untracked_listed += if t.is_initial() { 1.0 } else { heaviest(m) };
@@ -515,6 +526,25 @@ impl ScreeningIndex {
         (tables, out)
     }
 
+    /// Runs `f` with per-query buffers sized for this index, taken from
+    /// (and returned to) a pool, so the hot loop allocates nothing and a
+    /// large blocking-thread pool does not mean as many buffers.
+    pub(crate) fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
+        let mut scratch = self
+            .scratch
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_default();
+        let out = f(&mut scratch);
+        if let Ok(mut pool) = self.scratch.lock()
+            && pool.len() < MAX_IDLE_SCRATCH
+        {
+            pool.push(scratch);
+        }
+        out
+    }
+
     /// Entities whose listed identifier equals this one.
     pub(crate) fn identifier_hits(&self, value: &str) -> &[u32] {
         let v = Identifier::normalised_value(value);
@@ -545,7 +575,7 @@ struct Reach {
     slot_max: f32,
 }
 
-/// Per-thread buffers reused across screenings.
+/// Buffers reused across screenings.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     generation: u32,
@@ -581,19 +611,6 @@ impl Scratch {
         }
         acc
     }
-}
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
-/// Runs `f` with this thread's scratch buffers.
-pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => f(&mut s),
-        // Re-entered (a screening inside a screening): use fresh buffers.
-        Err(_) => f(&mut Scratch::default()),
-    })
 }
 
 /// The per-query token match tables, used as the scorer's similarity source.

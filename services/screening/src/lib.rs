@@ -9,6 +9,8 @@
 //! - `scoring` (token pairs, score, explanation), [`ScreeningIndex`]
 //!   (candidate generation that loses no match) and [`Screener`] (subject →
 //!   matches), plus [`compare`] for two names;
+//! - [`rescreen_changed`] / [`ChangedEntities`]: screening against only the
+//!   added and changed entities of a [`ListDiff`] (ongoing monitoring);
 //! - [`evaluation`]: a labelled set built from the lists and the
 //!   precision/recall report that fixes [`MATCH_THRESHOLD`].
 //!
@@ -29,8 +31,8 @@ pub mod lists;
 pub mod normalize;
 pub mod phonetic;
 mod qualifiers;
-mod scoring;
 mod rescreen;
+mod scoring;
 mod screen;
 pub mod similarity;
 mod subject;
@@ -55,8 +57,8 @@ pub use lists::{
     load_lists_dir, load_vintage_dir,
 };
 pub use qualifiers::{QualifierEffect, QualifierOutcome};
-pub use scoring::{MATCH_THRESHOLD, MatchMethod, NameExplanation, TokenMatch};
 pub use rescreen::{ChangedEntities, rescreen_changed};
+pub use scoring::{MATCH_THRESHOLD, MatchMethod, NameExplanation, TokenMatch};
 pub use screen::{Match, MatchExplanation, NameComparison, REPORT_FLOOR, Screener, compare};
 pub use subject::{MAX_NAME_CHARS, Subject, SubjectBirthDate, SubjectError};
 pub use version::{ListCounts, ListVersion};

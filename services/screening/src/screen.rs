@@ -6,7 +6,7 @@
 //! scorer, for analysts and tests.
 
 use crate::entity::{AliasStrength, EntityId, EntityKind, SourceList};
-use crate::index::{ScreeningIndex, with_scratch};
+use crate::index::ScreeningIndex;
 use crate::qualifiers::{self, IDENTIFIER_FLOOR, QualifierEffect};
 use crate::scoring::{
     Direct, ListedName, MATCH_THRESHOLD, NameExplanation, PairSimilarity, QueryName, TokenInfo,
@@ -195,14 +195,9 @@ impl Screener {
             // qualifier bonus are pruned before scoring (index.rs).
             let floor =
                 (REPORT_FLOOR - qualifiers::max_bonus(subject)).max(NAME_FLOOR) - PRUNE_MARGIN;
-            with_scratch(|scratch| {
-                let (tables, candidates) = index.candidates(
-                    &query,
-                    subject.kind,
-                    floor,
-                    WEAK_ALIAS_FACTOR,
-                    scratch,
-                );
+            index.with_scratch(|scratch| {
+                let (tables, candidates) =
+                    index.candidates(&query, subject.kind, floor, WEAK_ALIAS_FACTOR, scratch);
                 let mut score = |id: u32| {
                     let name = index.listed_name(&index.names[id as usize]);
                     score_name_with(&query, &name, &tables, false, &mut scratch.edges).map(|r| r.0)
@@ -244,7 +239,9 @@ impl Screener {
             if score < REPORT_FLOOR {
                 continue;
             }
-            reported.push((score, e_no, name_score, name_id, birth_date, country, identifier));
+            reported.push((
+                score, e_no, name_score, name_id, birth_date, country, identifier,
+            ));
         }
         reported.sort_by(|a, b| {
             b.0.total_cmp(&a.0)

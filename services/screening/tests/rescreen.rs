@@ -14,7 +14,12 @@ fn rescreen_changed_equals_full_screening_restricted_to_the_diff() {
     let new = vintage("ofac_sdn_2024-05-03");
     let d = diff(&old, &new);
     assert!(d.added.len() + d.changed.len() > 100);
-    let changed: HashSet<&str> = d.added.iter().chain(&d.changed).map(|id| id.as_str()).collect();
+    let changed: HashSet<&str> = d
+        .added
+        .iter()
+        .chain(&d.changed)
+        .map(|id| id.as_str())
+        .collect();
     let s = Screener::new(new.clone());
     // Names of changed entities (varied), plus everyone else's.
     let mut subjects: Vec<Subject> = new
@@ -47,5 +52,8 @@ fn rescreen_changed_equals_full_screening_restricted_to_the_diff() {
         compared += 1;
     }
     assert!(compared >= 300, "{compared} compared");
-    assert!(hits >= 100, "{hits} subjects with a match among the changes");
+    assert!(
+        hits >= 100,
+        "{hits} subjects with a match among the changes"
+    );
 }

@@ -115,21 +115,57 @@ pub enum Scope<'a> {
 /// Rescreens `subjects` (each with its scope) against `screener` and returns
 /// the new alerts, subject by subject, best score first. CPU-bound and
 /// parallel (rayon): call it off the async runtime.
+///
+/// Subjects scoped to a change are screened against an index of just the
+/// changed entities, not the whole list filtered afterwards: a filter after
+/// the answer's cap on matches could miss a changed entity that ranks below
+/// fifty others, and the small index is an order of magnitude faster.
 pub fn rescreen(screener: &Screener, subjects: &[(&MonitoredSubject, Scope<'_>)]) -> Vec<NewAlert> {
-    let parties: Vec<Subject> = subjects.iter().map(|(s, _)| s.subject.clone()).collect();
-    let results = screener.screen_batch(&parties);
     let version = &screener.version().id;
+    let mut results: Vec<Option<Result<Vec<crate::Match>, crate::SubjectError>>> =
+        (0..subjects.len()).map(|_| None).collect();
+    // Subjects sharing one change set share one small index.
+    let mut by_scope: Vec<(&HashSet<&str>, Vec<usize>)> = Vec::new();
+    let mut everything: Vec<usize> = Vec::new();
+    for (i, (_, scope)) in subjects.iter().enumerate() {
+        match scope {
+            Scope::Changed(ids) => {
+                match by_scope.iter_mut().find(|(s, _)| std::ptr::eq(*s, *ids)) {
+                    Some((_, members)) => members.push(i),
+                    None => by_scope.push((ids, vec![i])),
+                }
+            }
+            Scope::Everything => everything.push(i),
+        }
+    }
+    for (ids, members) in by_scope {
+        let entity_ids: Vec<crate::EntityId> = ids
+            .iter()
+            .map(|id| crate::EntityId(id.to_string()))
+            .collect();
+        let changed = crate::ChangedEntities::new(screener, entity_ids.iter());
+        let batch: Vec<Subject> = members
+            .iter()
+            .map(|&i| subjects[i].0.subject.clone())
+            .collect();
+        for (i, result) in members.into_iter().zip(changed.screen_batch(&batch)) {
+            results[i] = Some(result);
+        }
+    }
+    let batch: Vec<Subject> = everything
+        .iter()
+        .map(|&i| subjects[i].0.subject.clone())
+        .collect();
+    for (i, result) in everything.into_iter().zip(screener.screen_batch(&batch)) {
+        results[i] = Some(result);
+    }
     let mut alerts = Vec::new();
-    for ((monitored, scope), result) in subjects.iter().zip(results) {
+    for ((monitored, _), result) in subjects.iter().zip(results) {
         // A stored subject was valid when enrolled; a stricter validator
         // later must not stop everyone else's rescreen.
-        let Ok(matches) = result else { continue };
+        let Some(Ok(matches)) = result else { continue };
         for m in matches {
-            let in_scope = match scope {
-                Scope::Changed(ids) => ids.contains(m.entity_id.as_str()),
-                Scope::Everything => true,
-            };
-            if m.is_match && in_scope && !monitored.known_matches.contains(&m.entity_id) {
+            if m.is_match && !monitored.known_matches.contains(&m.entity_id) {
                 alerts.push(NewAlert {
                     subject_ref: monitored.subject_ref.clone(),
                     entity_id: m.entity_id,
