@@ -214,7 +214,9 @@ fn print_banner(
     if let Some(screening) = running.iter().find(|r| r.name == "screening") {
         let service = issue_token(DEVELOPMENT_KEY, "intake", Role::Service, day)?;
         println!();
-        println!("Screen a name (without --lists-dir this is the FICTIONAL demo list; see GET /v1/lists):");
+        println!(
+            "Screen a name (without --lists-dir this is the FICTIONAL demo list; see GET /v1/lists):"
+        );
         println!(
             "  curl -s -X POST {}/v1/screenings -H 'Authorization: Bearer {service}' -H 'Content-Type: application/json' \\\n    -d '{{\"subject\":{{\"kind\":\"person\",\"name\":\"Ambrose Quilfeather\",\"birth_date\":\"1970-02-02\"}}}}'",
             screening.url
@@ -223,7 +225,9 @@ fn print_banner(
     if let Some(letters) = running.iter().find(|r| r.name == "letters") {
         let analyst = issue_token(DEVELOPMENT_KEY, "analyst-1", Role::Analyst, day)?;
         println!();
-        println!("Write a request-for-information letter (PDF), then fetch it from GET /v1/letters/{{id}}/content:");
+        println!(
+            "Write a request-for-information letter (PDF), then fetch it from GET /v1/letters/{{id}}/content:"
+        );
         println!(
             "  curl -s -X POST {}/v1/letters -H 'Authorization: Bearer {analyst}' -H 'Idempotency-Key: demo-letter-1' -H 'Content-Type: application/json' \\\n    -d '{{\"template\":\"rfi\",\"customer_id\":\"demo-customer\",\"format\":\"pdf\",\"data\":{{\"customer_name\":\"Maria Lopez\",\"reference\":\"CDD-2026-000001\",\"address\":[\"Calle 1\",\"28001 Madrid\",\"Spain\"],\"documents\":[\"Proof of address\"]}}}}'",
             letters.url
