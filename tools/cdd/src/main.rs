@@ -4,8 +4,10 @@
 //!   Docker), waits until each is ready, prints URLs and tokens, and stops
 //!   them all on Ctrl-C.
 //! - `cdd token --role R --sub NAME`: prints a bearer token.
+//! - `cdd lists load|diff|screen|fetch`: sanctions list files.
 //! - `cdd service NAME`: runs one service in this process (what `up` starts).
 
+mod lists;
 mod token;
 mod up;
 
@@ -26,6 +28,9 @@ enum Command {
     Up(up::UpArgs),
     /// Print a bearer token for a role.
     Token(token::TokenArgs),
+    /// Sanctions list files: load, diff, screen a customer file, fetch.
+    #[command(subcommand)]
+    Lists(lists::ListsCommand),
     /// Run one service in this process, configured from the environment.
     #[command(hide = true)]
     Service {
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Up(args) => report(up::run(args).await),
             Command::Token(args) => report(token::run(args)),
+            Command::Lists(command) => report(lists::run(command).await),
             Command::Service { name } => match up::SERVICES.iter().find(|s| s.name == name) {
                 Some(service) => (service.run)().await,
                 None => {
