@@ -40,6 +40,11 @@ pub const SERVICES: &[Service] = &[
         run: || Box::pin(run_from_env::<cdd_screening::Application>()),
     },
     Service {
+        name: "documents",
+        port_offset: 2,
+        run: || Box::pin(run_from_env::<cdd_documents::Application>()),
+    },
+    Service {
         name: "letters",
         port_offset: 3,
         run: || Box::pin(run_from_env::<cdd_letters::Application>()),

@@ -5,26 +5,42 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A base port with the three ports after it free too (`cdd up` uses base..base+3).
+fn free_base_port() -> u16 {
+    loop {
+        let base = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if base < 65000
+            && (0..4).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok())
+        {
+            return base;
+        }
+    }
 }
 
 #[tokio::test]
 async fn up_serves_onboarding_and_stops_on_ctrl_c() {
     let data = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let port = free_base_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cdd"))
         .args(["up", "--base-port", &port.to_string(), "--data-dir"])
         .arg(data.path())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     let (tx, rx) = mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
@@ -34,9 +50,17 @@ async fn up_serves_onboarding_and_stops_on_ctrl_c() {
     });
     let mut banner = Vec::new();
     loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("cdd up printed its banner");
+        let line = match rx.recv_timeout(Duration::from_secs(90)) {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "cdd up printed no banner ({e}); its stderr:\n{}",
+                    errors.join().unwrap()
+                );
+            }
+        };
         let done = line.contains("Press Ctrl-C");
         banner.push(line);
         if done {

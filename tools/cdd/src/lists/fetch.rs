@@ -51,8 +51,6 @@ pub async fn run(args: FetchArgs) -> anyhow::Result<()> {
         }
         sources.retain(|name, _| args.only.contains(name));
     }
-    // One TLS stack for the whole binary: rustls with aws-lc-rs, as the AWS SDK uses.
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let client = reqwest::Client::builder()
         .user_agent(concat!("cdd-lists-fetch/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(std::time::Duration::from_secs(20))

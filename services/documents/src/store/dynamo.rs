@@ -1,0 +1,242 @@
+//! The DynamoDB adapter: one table keyed `pk`/`sk`, no secondary index.
+//!
+//! | item | pk | sk | other |
+//! |---|---|---|---|
+//! | document | `DOCUMENT#<id>` | `DOCUMENT` | `version`, `body` (the document as JSON) |
+//! | a customer's document | `CUSTOMER#<customer id>` | `DOCUMENT#<id>` | `body` |
+//!
+//! Both items are written in one transaction. A new document is put with
+//! `attribute_not_exists(pk)`; a change with `version = :expected`, so two
+//! analysts working on one document never overwrite each other.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put,
+    ScalarAttributeType, TransactWriteItem,
+};
+
+use super::{DocumentStore, StoreError, StoreResult};
+use crate::domain::document::Document;
+use crate::domain::ids::{CustomerId, DocumentId};
+
+type Item = HashMap<String, AttributeValue>;
+
+const DOCUMENT_SK: &str = "DOCUMENT";
+
+/// Document metadata in one table.
+pub struct DynamoDocumentStore {
+    client: Client,
+    table: String,
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn unavailable<E: std::error::Error + 'static>(what: &str, err: E) -> StoreError {
+    StoreError::Unavailable(format!("{what}: {}", DisplayErrorContext(err)))
+}
+
+fn document_pk(id: &DocumentId) -> String {
+    format!("DOCUMENT#{id}")
+}
+
+fn customer_pk(customer: &CustomerId) -> String {
+    format!("CUSTOMER#{customer}")
+}
+
+fn body(item: &Item) -> StoreResult<Document> {
+    let text = item
+        .get("body")
+        .and_then(|v| v.as_s().ok())
+        .ok_or_else(|| StoreError::Corrupt("item has no body".into()))?;
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("item body does not parse: {e}")))
+}
+
+fn items(document: &Document) -> StoreResult<(Item, Item)> {
+    let json = serde_json::to_string(document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let main = HashMap::from([
+        ("pk".into(), s(document_pk(&document.id))),
+        ("sk".into(), s(DOCUMENT_SK)),
+        ("version".into(), n(document.version)),
+        ("body".into(), s(json.clone())),
+    ]);
+    let index = HashMap::from([
+        ("pk".into(), s(customer_pk(&document.customer_id))),
+        ("sk".into(), s(format!("DOCUMENT#{}", document.id))),
+        ("body".into(), s(json)),
+    ]);
+    Ok((main, index))
+}
+
+fn put(
+    table: &str,
+    item: Item,
+    condition: Option<(&str, Option<Item>)>,
+) -> StoreResult<TransactWriteItem> {
+    let mut builder = Put::builder().table_name(table).set_item(Some(item));
+    if let Some((expression, values)) = condition {
+        builder = builder
+            .condition_expression(expression)
+            .set_expression_attribute_values(values);
+    }
+    let put = builder
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+/// Whether a cancelled transaction failed on a condition (an emulator that
+/// gives no reasons is taken to mean so: the writes are conditional).
+fn is_condition_failure(
+    err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
+) -> bool {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+            e.cancellation_reasons().is_empty()
+                || e.cancellation_reasons()
+                    .iter()
+                    .any(|r| r.code() == Some("ConditionalCheckFailed"))
+        }
+        _ => false,
+    }
+}
+
+impl DynamoDocumentStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// Creates the table (for emulators and tests; Terraform owns it in AWS).
+    pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
+        let attr = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+        };
+        let key = |name: &str, kind: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+        };
+        client
+            .create_table()
+            .table_name(table)
+            .attribute_definitions(attr("pk")?)
+            .attribute_definitions(attr("sk")?)
+            .key_schema(key("pk", KeyType::Hash)?)
+            .key_schema(key("sk", KeyType::Range)?)
+            .billing_mode(BillingMode::PayPerRequest)
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("creating table {table}: {}", DisplayErrorContext(e)))?;
+        Ok(())
+    }
+
+    async fn write(&self, document: &Document, expected: Option<u64>) -> StoreResult<()> {
+        let (main, index) = items(document)?;
+        let condition = match expected {
+            None => ("attribute_not_exists(pk)", None),
+            Some(v) => (
+                "version = :expected",
+                Some(HashMap::from([(":expected".to_string(), n(v))])),
+            ),
+        };
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(put(&self.table, main, Some(condition))?)
+            .transact_items(put(&self.table, index, None)?)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Err(match expected {
+                None => StoreError::AlreadyExists(document.id.clone()),
+                Some(expected) => StoreError::VersionMismatch {
+                    id: document.id.clone(),
+                    expected,
+                },
+            }),
+            Err(err) => Err(unavailable("writing a document", err)),
+        }
+    }
+}
+
+#[async_trait]
+impl DocumentStore for DynamoDocumentStore {
+    async fn insert(&self, document: &Document) -> StoreResult<()> {
+        self.write(document, None).await
+    }
+
+    async fn update(&self, document: &Document, expected_version: u64) -> StoreResult<()> {
+        self.write(document, Some(expected_version)).await
+    }
+
+    async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(document_pk(id)))
+            .key("sk", s(DOCUMENT_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("reading a document", e))?;
+        out.item.as_ref().map(body).transpose()
+    }
+
+    async fn customer_documents(&self, customer: &CustomerId) -> StoreResult<Vec<Document>> {
+        let mut docs = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(customer_pk(customer)))
+                .expression_attribute_values(":prefix", s("DOCUMENT#"))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| unavailable("listing a customer's documents", e))?;
+            for item in out.items() {
+                docs.push(body(item)?);
+            }
+            match out.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        docs.sort_by(|a, b| (a.uploaded_at, &a.id).cmp(&(b.uploaded_at, &b.id)));
+        Ok(docs)
+    }
+
+    async fn check(&self) -> StoreResult<()> {
+        self.client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
+            .map_err(|e| unavailable("describing the table", e))?;
+        Ok(())
+    }
+}
