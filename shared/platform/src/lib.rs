@@ -8,11 +8,13 @@
 //!   so that every invalid field is named.
 //! - [`auth`]: JWT bearer tokens with roles; keys from [`secrets`].
 //! - [`aws`]: SDK clients honouring `AWS_ENDPOINT_URL`.
+//! - [`journal`]: the durable group-commit journal behind every embedded store.
 //! - [`service`]: the start-up a service's `main` shares with `cdd up`.
 
 pub mod auth;
 pub mod aws;
 pub mod http;
+pub mod journal;
 pub mod json;
 pub mod problem;
 pub mod secrets;
