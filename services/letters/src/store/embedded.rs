@@ -1,13 +1,10 @@
 //! The embedded adapters: everything under `CDD_DATA_DIR`, no AWS.
 //!
 //! [`EmbeddedStore`] keeps template versions, letters and completed
-//! idempotency records in memory and appends every change to a journal
-//! (`letters.journal`, one JSON line per change) before acknowledging it. A
-//! writer thread appends and calls `fdatasync` once per batch (group commit),
-//! so concurrent requests share one flush. Readers wait until what they read
-//! is on disk, so nothing they saw can be lost to a crash. At start the
-//! journal is replayed; a torn last line (a crash mid-append, never
-//! acknowledged) is cut off, damage anywhere else stops the start.
+//! idempotency records in memory and appends every change to the platform's
+//! durable journal (`letters.journal`, [`cdd_platform::journal`]) before
+//! acknowledging it. Readers wait until what they read is on disk, so
+//! nothing they saw can be lost to a crash.
 //!
 //! Pending idempotency claims live only in memory: a claim that dies with
 //! the process is no different from one whose lease ran out, and not
@@ -15,21 +12,19 @@
 //!
 //! [`DirectoryBucket`] writes each letter file atomically: a temporary file
 //! in the same directory, `fsync`, `rename`, then `fsync` of the directory.
-//!
-//! A lock file keeps a second process off the same directory.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, mpsc};
+use std::sync::{Mutex, MutexGuard};
 
 use anyhow::Context;
 use async_trait::async_trait;
 use bytes::Bytes;
+use cdd_platform::journal::{Journal, JournalError};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use tokio::sync::watch;
 
 use super::{
     ClaimOutcome, IdempotencyRecord, IdempotencyState, LetterStore, OutboundBucket, OutboundObject,
@@ -39,12 +34,9 @@ use crate::issued::{IssuedLetter, LetterId};
 use crate::letter::{CustomerId, Sha256Digest};
 use crate::template::{TemplateName, TemplateVersion};
 
-const JOURNAL: &str = "letters.journal";
-const LOCK: &str = "letters.lock";
+const JOURNAL: &str = "letters";
 /// The bucket's directory under the data directory.
 pub const OUTBOUND_DIR: &str = "outbound";
-/// Most entries flushed together.
-const MAX_BATCH: usize = 4096;
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -95,70 +87,31 @@ impl State {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-struct Durability {
-    seq: u64,
-    failed: Option<String>,
+impl From<JournalError> for StoreError {
+    fn from(e: JournalError) -> Self {
+        match e {
+            JournalError::Encode(e) => StoreError::Corrupt(e),
+            other => StoreError::Unavailable(other.to_string()),
+        }
+    }
 }
 
 /// Templates, letters and idempotency records in a journal.
 pub struct EmbeddedStore {
     state: Mutex<State>,
-    writer: mpsc::Sender<(u64, Vec<u8>)>,
-    durable: watch::Receiver<Durability>,
-    journal: PathBuf,
-    // Held for the store's lifetime; dropping it releases the directory.
-    _lock: File,
+    journal: Journal,
 }
 
 impl EmbeddedStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating data directory {}", dir.display()))?;
-        let lock_path = dir.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("opening {}", lock_path.display()))?;
-        lock.try_lock().map_err(|_| {
-            anyhow::anyhow!(
-                "data directory {} is in use by another letters process",
-                dir.display()
-            )
-        })?;
-        let journal = dir.join(JOURNAL);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .append(true)
-            .open(&journal)
-            .with_context(|| format!("opening journal {}", journal.display()))?;
         let mut state = State::default();
-        let entries = replay(&mut file, &journal, &mut state)?;
-        tracing::info!(
-            entries,
-            letters = state.letters.len(),
-            "letters journal replayed"
-        );
-        let (tx, rx) = mpsc::channel();
-        let (durable_tx, durable_rx) = watch::channel(Durability {
-            seq: state.seq,
-            failed: None,
-        });
-        std::thread::Builder::new()
-            .name("letters-journal".into())
-            .spawn(move || write_loop(file, rx, durable_tx))
-            .context("starting the journal writer")?;
+        let (journal, entries) = Journal::open(dir, JOURNAL, |entry| state.apply(entry))?;
+        state.seq = entries;
+        tracing::info!(letters = state.letters.len(), "letters store opened");
         Ok(Self {
             state: Mutex::new(state),
-            writer: tx,
-            durable: durable_rx,
             journal,
-            _lock: lock,
         })
     }
 
@@ -166,38 +119,18 @@ impl EmbeddedStore {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Hands an entry to the writer and applies it. Called with the state
+    /// Hands an entry to the journal and applies it. Called with the state
     /// locked, so the journal order is the order changes were applied in.
     fn append(&self, state: &mut State, entry: Entry) -> StoreResult<u64> {
-        if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!(
-                "journal write failed earlier: {failed}"
-            )));
-        }
-        let mut line =
-            serde_json::to_vec(&entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        line.push(b'\n');
+        self.journal.append(state.seq + 1, &entry)?;
         state.seq += 1;
-        self.writer
-            .send((state.seq, line))
-            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
         state.apply(entry);
         Ok(state.seq)
     }
 
     /// Waits until entry `seq` is on disk.
     async fn durable(&self, seq: u64) -> StoreResult<()> {
-        let mut rx = self.durable.clone();
-        let d = rx
-            .wait_for(|d| d.failed.is_some() || d.seq >= seq)
-            .await
-            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
-        match &d.failed {
-            Some(f) => Err(StoreError::Unavailable(format!(
-                "journal write failed: {f}"
-            ))),
-            None => Ok(()),
-        }
+        Ok(self.journal.durable(seq).await?)
     }
 
     /// Reads under the lock, then waits until what was read is durable.
@@ -208,71 +141,6 @@ impl EmbeddedStore {
         };
         self.durable(seq).await?;
         Ok(value)
-    }
-}
-
-fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64> {
-    let mut bytes = Vec::new();
-    file.seek(SeekFrom::Start(0))?;
-    file.read_to_end(&mut bytes)?;
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    if complete < bytes.len() {
-        tracing::warn!(
-            journal = %path.display(),
-            bytes = bytes.len() - complete,
-            "the journal ends with a partly written entry (a crash during a write that was never acknowledged); cutting it off"
-        );
-        file.set_len(complete as u64)?;
-        file.sync_all()?;
-    }
-    let mut count = 0;
-    for (i, line) in bytes[..complete].split(|b| *b == b'\n').enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let entry: Entry = serde_json::from_slice(line).map_err(|e| {
-            anyhow::anyhow!(
-                "journal {} is damaged at line {}: {e}",
-                path.display(),
-                i + 1
-            )
-        })?;
-        state.apply(entry);
-        state.seq += 1;
-        count += 1;
-    }
-    Ok(count)
-}
-
-fn write_loop(
-    mut file: File,
-    rx: mpsc::Receiver<(u64, Vec<u8>)>,
-    durable: watch::Sender<Durability>,
-) {
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    while let Ok((first_seq, first)) = rx.recv() {
-        let mut last = first_seq;
-        buffer.clear();
-        buffer.extend_from_slice(&first);
-        let mut n = 1;
-        while n < MAX_BATCH {
-            match rx.try_recv() {
-                Ok((seq, line)) => {
-                    buffer.extend_from_slice(&line);
-                    last = seq;
-                    n += 1;
-                }
-                Err(_) => break,
-            }
-        }
-        match file.write_all(&buffer).and_then(|()| file.sync_data()) {
-            Ok(()) => durable.send_modify(|d| d.seq = last),
-            Err(e) => {
-                tracing::error!(error = %e, "journal write failed; the store refuses further writes until restarted");
-                durable.send_modify(|d| d.failed = Some(e.to_string()));
-                return;
-            }
-        }
     }
 }
 
@@ -427,18 +295,7 @@ impl LetterStore for EmbeddedStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!(
-                "journal write failed: {failed}"
-            )));
-        }
-        if !self.journal.exists() {
-            return Err(StoreError::Unavailable(format!(
-                "journal {} is missing",
-                self.journal.display()
-            )));
-        }
-        Ok(())
+        Ok(self.journal.check()?)
     }
 }
 
