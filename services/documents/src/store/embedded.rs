@@ -1,44 +1,37 @@
 //! The embedded adapters: everything under `CDD_DATA_DIR`, no AWS.
 //!
 //! [`EmbeddedDocumentStore`] keeps the metadata in memory and appends every
-//! change (the whole document, one JSON line) to `documents.journal` before
-//! acknowledging it. A writer thread appends and calls `fdatasync` once per
-//! batch (group commit), so concurrent requests share one flush. Readers wait
-//! until what they read is on disk. At start the journal is replayed (the
-//! last line for a document wins); a torn last line, never acknowledged, is
-//! cut off, damage anywhere else stops the start.
+//! change (the whole document, one JSON line) to the platform's durable
+//! journal (`documents.journal`, [`cdd_platform::journal`]) before
+//! acknowledging it. Readers wait until what they read is on disk. At start
+//! the journal is replayed (the last line for a document wins).
 //!
 //! [`DirectoryContent`] writes each file under `content/` as a temporary file
 //! in the target directory, `fsync`s it, renames it into place and `fsync`s
 //! the directory: a reader sees the whole file or none, and a crash or an
 //! abandoned upload leaves at most a temporary file, which the writer removes
 //! when it is dropped (and the next start sweeps).
-//!
-//! A lock file keeps a second process off the same directory.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, mpsc};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
+use cdd_platform::journal::{Journal, JournalError};
 use sha2::{Digest, Sha256};
-use tokio::sync::watch;
 
 use super::{ContentStore, ContentWriter, DocumentStore, StoreError, StoreResult, StoredContent};
 use crate::domain::document::Document;
 use crate::domain::ids::{CustomerId, DocumentId, Sha256Digest};
 
-const JOURNAL: &str = "documents.journal";
-const LOCK: &str = "documents.lock";
+const JOURNAL: &str = "documents";
 /// The content's directory under the data directory.
 pub const CONTENT_DIR: &str = "content";
-/// Most journal entries flushed together.
-const MAX_BATCH: usize = 4096;
 /// Bytes gathered before one write to the file.
 const WRITE_BUFFER: usize = 1024 * 1024;
 /// Bytes per chunk when reading a file back.
@@ -61,69 +54,31 @@ impl State {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-struct Durability {
-    seq: u64,
-    failed: Option<String>,
+impl From<JournalError> for StoreError {
+    fn from(e: JournalError) -> Self {
+        match e {
+            JournalError::Encode(e) => StoreError::Corrupt(e),
+            other => StoreError::Unavailable(other.to_string()),
+        }
+    }
 }
 
 /// Document metadata in a journal.
 pub struct EmbeddedDocumentStore {
     state: Mutex<State>,
-    writer: mpsc::Sender<(u64, Vec<u8>)>,
-    durable: watch::Receiver<Durability>,
-    journal: PathBuf,
-    _lock: File,
+    journal: Journal,
 }
 
 impl EmbeddedDocumentStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating data directory {}", dir.display()))?;
-        let lock_path = dir.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("opening {}", lock_path.display()))?;
-        lock.try_lock().map_err(|_| {
-            anyhow::anyhow!(
-                "data directory {} is in use by another documents process",
-                dir.display()
-            )
-        })?;
-        let journal = dir.join(JOURNAL);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .append(true)
-            .open(&journal)
-            .with_context(|| format!("opening journal {}", journal.display()))?;
         let mut state = State::default();
-        let entries = replay(&mut file, &journal, &mut state)?;
-        tracing::info!(
-            entries,
-            documents = state.documents.len(),
-            "documents journal replayed"
-        );
-        let (tx, rx) = mpsc::channel();
-        let (durable_tx, durable_rx) = watch::channel(Durability {
-            seq: state.seq,
-            failed: None,
-        });
-        std::thread::Builder::new()
-            .name("documents-journal".into())
-            .spawn(move || write_loop(file, rx, durable_tx))
-            .context("starting the journal writer")?;
+        let (journal, entries) = Journal::open(dir, JOURNAL, |document| state.apply(document))?;
+        state.seq = entries;
+        tracing::info!(documents = state.documents.len(), "documents store opened");
         Ok(Self {
             state: Mutex::new(state),
-            writer: tx,
-            durable: durable_rx,
             journal,
-            _lock: lock,
         })
     }
 
@@ -131,37 +86,17 @@ impl EmbeddedDocumentStore {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Hands the document to the writer and applies it, with the state locked
-    /// so the journal order is the order of the changes.
+    /// Hands the document to the journal and applies it, with the state
+    /// locked so the journal order is the order of the changes.
     fn append(&self, state: &mut State, document: &Document) -> StoreResult<u64> {
-        if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!(
-                "journal write failed earlier: {failed}"
-            )));
-        }
-        let mut line =
-            serde_json::to_vec(document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        line.push(b'\n');
+        self.journal.append(state.seq + 1, document)?;
         state.seq += 1;
-        self.writer
-            .send((state.seq, line))
-            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
         state.apply(document.clone());
         Ok(state.seq)
     }
 
     async fn durable(&self, seq: u64) -> StoreResult<()> {
-        let mut rx = self.durable.clone();
-        let d = rx
-            .wait_for(|d| d.failed.is_some() || d.seq >= seq)
-            .await
-            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
-        match &d.failed {
-            Some(f) => Err(StoreError::Unavailable(format!(
-                "journal write failed: {f}"
-            ))),
-            None => Ok(()),
-        }
+        Ok(self.journal.durable(seq).await?)
     }
 
     async fn read<T>(&self, f: impl FnOnce(&State) -> T) -> StoreResult<T> {
@@ -171,71 +106,6 @@ impl EmbeddedDocumentStore {
         };
         self.durable(seq).await?;
         Ok(value)
-    }
-}
-
-fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64> {
-    let mut bytes = Vec::new();
-    file.seek(SeekFrom::Start(0))?;
-    file.read_to_end(&mut bytes)?;
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    if complete < bytes.len() {
-        tracing::warn!(
-            journal = %path.display(),
-            bytes = bytes.len() - complete,
-            "the journal ends with a partly written entry (a crash during a write that was never acknowledged); cutting it off"
-        );
-        file.set_len(complete as u64)?;
-        file.sync_all()?;
-    }
-    let mut count = 0;
-    for (i, line) in bytes[..complete].split(|b| *b == b'\n').enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let document: Document = serde_json::from_slice(line).map_err(|e| {
-            anyhow::anyhow!(
-                "journal {} is damaged at line {}: {e}",
-                path.display(),
-                i + 1
-            )
-        })?;
-        state.apply(document);
-        state.seq += 1;
-        count += 1;
-    }
-    Ok(count)
-}
-
-fn write_loop(
-    mut file: File,
-    rx: mpsc::Receiver<(u64, Vec<u8>)>,
-    durable: watch::Sender<Durability>,
-) {
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    while let Ok((first_seq, first)) = rx.recv() {
-        let mut last = first_seq;
-        buffer.clear();
-        buffer.extend_from_slice(&first);
-        let mut n = 1;
-        while n < MAX_BATCH {
-            match rx.try_recv() {
-                Ok((seq, line)) => {
-                    buffer.extend_from_slice(&line);
-                    last = seq;
-                    n += 1;
-                }
-                Err(_) => break,
-            }
-        }
-        match file.write_all(&buffer).and_then(|()| file.sync_data()) {
-            Ok(()) => durable.send_modify(|d| d.seq = last),
-            Err(e) => {
-                tracing::error!(error = %e, "journal write failed; the store refuses further writes until restarted");
-                durable.send_modify(|d| d.failed = Some(e.to_string()));
-                return;
-            }
-        }
     }
 }
 
@@ -286,18 +156,7 @@ impl DocumentStore for EmbeddedDocumentStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!(
-                "journal write failed: {failed}"
-            )));
-        }
-        if !self.journal.exists() {
-            return Err(StoreError::Unavailable(format!(
-                "journal {} is missing",
-                self.journal.display()
-            )));
-        }
-        Ok(())
+        Ok(self.journal.check()?)
     }
 }
 
