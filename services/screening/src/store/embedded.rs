@@ -1,33 +1,25 @@
-//! The embedded store: state in memory, every change appended to a journal
-//! file under `CDD_DATA_DIR` and flushed to disk before it is acknowledged.
+//! The embedded store: state in memory, every change appended to the
+//! platform's durable journal under `CDD_DATA_DIR`
+//! ([`cdd_platform::journal`]) before it is acknowledged.
 //!
-//! The same design as intake's: changes are checked and applied under one
-//! lock, then handed in order to a writer thread that appends them and calls
-//! `fdatasync` once per batch (group commit). A caller is answered only once
-//! its change is on disk, and a reader waits until what it read is on disk.
-//! At start the journal is replayed; a torn last line (a crash mid-append)
-//! is cut off, damage anywhere else stops the start with the line number.
-//! A lock file keeps a second process from using the same directory.
+//! Changes are checked and applied under one lock and handed to the journal
+//! in that order. A caller is answered only once its change is on disk, and a
+//! reader waits until what it read is on disk.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, mpsc};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use cdd_platform::journal::{Journal, JournalError};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use tokio::sync::watch;
 
 use super::{MonitoringStore, StoreError, StoreResult};
 use crate::EntityId;
 use crate::monitoring::{Alert, MonitoredSubject, NewAlert};
 
-const JOURNAL: &str = "monitoring.journal";
-const LOCK: &str = "monitoring.lock";
-/// Most entries flushed together.
-const MAX_BATCH: usize = 4096;
+const JOURNAL: &str = "monitoring";
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -94,71 +86,30 @@ impl State {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-struct Durability {
-    seq: u64,
-    failed: Option<String>,
+impl From<JournalError> for StoreError {
+    fn from(e: JournalError) -> Self {
+        match e {
+            JournalError::Encode(e) => StoreError::Corrupt(e),
+            other => StoreError::Unavailable(other.to_string()),
+        }
+    }
 }
 
 /// The embedded adapter.
 pub struct EmbeddedStore {
     state: Mutex<State>,
-    writer: mpsc::Sender<(u64, Vec<u8>)>,
-    durable: watch::Receiver<Durability>,
-    dir: PathBuf,
-    // Held for the store's lifetime; dropping it releases the directory.
-    _lock: File,
+    journal: Journal,
 }
 
 impl EmbeddedStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        use anyhow::Context;
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating data directory {}", dir.display()))?;
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(LOCK))
-            .with_context(|| format!("opening {}", dir.join(LOCK).display()))?;
-        lock.try_lock().map_err(|_| {
-            anyhow::anyhow!(
-                "data directory {} is in use by another screening process",
-                dir.display()
-            )
-        })?;
-        let path = dir.join(JOURNAL);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("opening journal {}", path.display()))?;
         let mut state = State::default();
-        let entries = replay(&mut file, &path, &mut state)?;
-        tracing::info!(
-            entries,
-            subjects = state.subjects.len(),
-            alerts = state.alerts.len(),
-            "monitoring journal replayed"
-        );
-        let (tx, rx) = mpsc::channel::<(u64, Vec<u8>)>();
-        let (durable_tx, durable_rx) = watch::channel(Durability {
-            seq: state.seq,
-            failed: None,
-        });
-        std::thread::Builder::new()
-            .name("monitoring-journal".into())
-            .spawn(move || write_loop(file, rx, durable_tx))
-            .context("starting the journal writer")?;
+        let (journal, entries) = Journal::open(dir, JOURNAL, |entry| state.apply(entry))?;
+        state.seq = entries;
         Ok(Self {
             state: Mutex::new(state),
-            writer: tx,
-            durable: durable_rx,
-            dir: dir.to_path_buf(),
-            _lock: lock,
+            journal,
         })
     }
 
@@ -166,108 +117,17 @@ impl EmbeddedStore {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Hands an entry to the writer and applies it; call with the state
+    /// Hands an entry to the journal and applies it; call with the state
     /// locked so that the journal order is the order of the changes.
     fn append(&self, state: &mut State, entry: Entry) -> StoreResult<u64> {
-        if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!(
-                "journal write failed earlier: {failed}"
-            )));
-        }
-        let mut line =
-            serde_json::to_vec(&entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        line.push(b'\n');
+        self.journal.append(state.seq + 1, &entry)?;
         state.seq += 1;
-        self.writer
-            .send((state.seq, line))
-            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
         state.apply(entry);
         Ok(state.seq)
     }
 
     async fn durable(&self, seq: u64) -> StoreResult<()> {
-        let mut rx = self.durable.clone();
-        let d = rx
-            .wait_for(|d| d.failed.is_some() || d.seq >= seq)
-            .await
-            .map_err(|_| StoreError::Unavailable("the journal writer has stopped".into()))?;
-        match &d.failed {
-            Some(f) => Err(StoreError::Unavailable(format!(
-                "journal write failed: {f}"
-            ))),
-            None => Ok(()),
-        }
-    }
-}
-
-fn replay(file: &mut File, path: &Path, state: &mut State) -> anyhow::Result<u64> {
-    let mut bytes = Vec::new();
-    file.seek(SeekFrom::Start(0))?;
-    file.read_to_end(&mut bytes)?;
-    let complete = bytes
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    if complete < bytes.len() {
-        tracing::warn!(
-            journal = %path.display(),
-            bytes = bytes.len() - complete,
-            "the journal ends with a partly written entry (a crash during a write that was never acknowledged); cutting it off"
-        );
-        file.set_len(complete as u64)?;
-        file.sync_all()?;
-    }
-    let mut count = 0;
-    for (i, line) in bytes[..complete].split(|b| *b == b'\n').enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let entry: Entry = serde_json::from_slice(line).map_err(|e| {
-            anyhow::anyhow!(
-                "journal {} is damaged at line {}: {e}",
-                path.display(),
-                i + 1
-            )
-        })?;
-        state.apply(entry);
-        state.seq += 1;
-        count += 1;
-    }
-    Ok(count)
-}
-
-fn write_loop(
-    mut file: File,
-    rx: mpsc::Receiver<(u64, Vec<u8>)>,
-    durable: watch::Sender<Durability>,
-) {
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    while let Ok((first_seq, first)) = rx.recv() {
-        let mut last = first_seq;
-        buffer.clear();
-        buffer.extend_from_slice(&first);
-        let mut n = 1;
-        while n < MAX_BATCH {
-            match rx.try_recv() {
-                Ok((seq, line)) => {
-                    buffer.extend_from_slice(&line);
-                    last = seq;
-                    n += 1;
-                }
-                Err(_) => break,
-            }
-        }
-        match file.write_all(&buffer).and_then(|_| file.sync_data()) {
-            Ok(()) => {
-                durable.send_modify(|d| d.seq = last);
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "journal write failed; the store refuses further writes until restarted");
-                durable.send_modify(|d| d.failed = Some(e.to_string()));
-                return;
-            }
-        }
+        Ok(self.journal.durable(seq).await?)
     }
 }
 
@@ -359,17 +219,6 @@ impl MonitoringStore for EmbeddedStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        if let Some(failed) = &self.durable.borrow().failed {
-            return Err(StoreError::Unavailable(format!(
-                "journal write failed: {failed}"
-            )));
-        }
-        if !self.dir.join(JOURNAL).exists() {
-            return Err(StoreError::Unavailable(format!(
-                "journal {} is missing",
-                self.dir.join(JOURNAL).display()
-            )));
-        }
-        Ok(())
+        Ok(self.journal.check()?)
     }
 }
