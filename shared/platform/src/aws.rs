@@ -36,3 +36,75 @@ pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
         .build();
     aws_sdk_s3::Client::from_conf(s3_config)
 }
+
+/// Creates a service table with the platform's single-table schema: `pk`
+/// (hash) and `sk` (range) strings, on-demand billing, TTL on `expires_at`,
+/// and one `ALL`-projected index per name in `indexes`, keyed
+/// `<name>pk`/`<name>sk`. In AWS, Terraform owns the tables (same schema);
+/// this is for emulators and tests.
+pub async fn create_single_table(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    indexes: &[&str],
+) -> anyhow::Result<()> {
+    use aws_sdk_dynamodb::error::DisplayErrorContext;
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+        Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    };
+    let attr = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+    };
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+    };
+    let mut request = client
+        .create_table()
+        .table_name(table)
+        .attribute_definitions(attr("pk")?)
+        .attribute_definitions(attr("sk")?)
+        .key_schema(key("pk", KeyType::Hash)?)
+        .key_schema(key("sk", KeyType::Range)?)
+        .billing_mode(BillingMode::PayPerRequest);
+    for index in indexes {
+        let (hash, range) = (format!("{index}pk"), format!("{index}sk"));
+        request = request
+            .attribute_definitions(attr(&hash)?)
+            .attribute_definitions(attr(&range)?)
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(*index)
+                    .key_schema(key(&hash, KeyType::Hash)?)
+                    .key_schema(key(&range, KeyType::Range)?)
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()?,
+            );
+    }
+    request
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("creating table {table}: {}", DisplayErrorContext(e)))?;
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .enabled(true)
+                .attribute_name("expires_at")
+                .build()?,
+        )
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("enabling TTL on {table}: {}", DisplayErrorContext(e)))?;
+    Ok(())
+}

@@ -15,10 +15,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put,
-    ScalarAttributeType, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 
 use super::{DocumentStore, StoreError, StoreResult};
 use crate::domain::document::Document;
@@ -122,30 +119,7 @@ impl DynamoDocumentStore {
 
     /// Creates the table (for emulators and tests; Terraform owns it in AWS).
     pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
-        let attr = |name: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-        };
-        let key = |name: &str, kind: KeyType| {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-        };
-        client
-            .create_table()
-            .table_name(table)
-            .attribute_definitions(attr("pk")?)
-            .attribute_definitions(attr("sk")?)
-            .key_schema(key("pk", KeyType::Hash)?)
-            .key_schema(key("sk", KeyType::Range)?)
-            .billing_mode(BillingMode::PayPerRequest)
-            .send()
-            .await
-            .map_err(|e| anyhow::anyhow!("creating table {table}: {}", DisplayErrorContext(e)))?;
-        Ok(())
+        cdd_platform::aws::create_single_table(client, table, &[]).await
     }
 
     async fn write(&self, document: &Document, expected: Option<u64>) -> StoreResult<()> {
