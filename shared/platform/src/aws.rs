@@ -108,3 +108,43 @@ pub async fn create_single_table(
         .map_err(|e| anyhow::anyhow!("enabling TTL on {table}: {}", DisplayErrorContext(e)))?;
     Ok(())
 }
+
+/// Building and reading DynamoDB items the way every service stores them:
+/// key attributes plus the record as JSON text in `body`.
+pub mod item {
+    use std::collections::HashMap;
+
+    use aws_sdk_dynamodb::error::DisplayErrorContext;
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    pub type Item = HashMap<String, AttributeValue>;
+
+    /// A string attribute.
+    pub fn s(v: impl Into<String>) -> AttributeValue {
+        AttributeValue::S(v.into())
+    }
+
+    /// A number attribute.
+    pub fn n(v: impl ToString) -> AttributeValue {
+        AttributeValue::N(v.to_string())
+    }
+
+    /// The record kept in the item's `body`; the error says what is wrong with it.
+    pub fn body<T: serde::de::DeserializeOwned>(item: &Item) -> Result<T, String> {
+        let text = item
+            .get("body")
+            .and_then(|v| v.as_s().ok())
+            .ok_or_else(|| "item has no body".to_string())?;
+        serde_json::from_str(text).map_err(|e| format!("item body does not parse: {e}"))
+    }
+
+    /// A record as the JSON text of a `body` attribute.
+    pub fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
+        serde_json::to_string(v).map_err(|e| e.to_string())
+    }
+
+    /// An SDK failure with its whole cause chain, for a store's "unavailable" error.
+    pub fn failure<E: std::error::Error + 'static>(what: &str, err: E) -> String {
+        format!("{what}: {}", DisplayErrorContext(err))
+    }
+}

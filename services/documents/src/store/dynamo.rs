@@ -13,15 +13,14 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use cdd_platform::aws::item::{self, Item, n, s};
 
 use super::{DocumentStore, StoreError, StoreResult};
 use crate::domain::document::Document;
 use crate::domain::ids::{CustomerId, DocumentId};
-
-type Item = HashMap<String, AttributeValue>;
 
 const DOCUMENT_SK: &str = "DOCUMENT";
 
@@ -31,16 +30,8 @@ pub struct DynamoDocumentStore {
     table: String,
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
 fn unavailable<E: std::error::Error + 'static>(what: &str, err: E) -> StoreError {
-    StoreError::Unavailable(format!("{what}: {}", DisplayErrorContext(err)))
+    StoreError::Unavailable(item::failure(what, err))
 }
 
 fn document_pk(id: &DocumentId) -> String {
@@ -52,16 +43,11 @@ fn customer_pk(customer: &CustomerId) -> String {
 }
 
 fn body(item: &Item) -> StoreResult<Document> {
-    let text = item
-        .get("body")
-        .and_then(|v| v.as_s().ok())
-        .ok_or_else(|| StoreError::Corrupt("item has no body".into()))?;
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("item body does not parse: {e}")))
+    item::body(item).map_err(StoreError::Corrupt)
 }
 
 fn items(document: &Document) -> StoreResult<(Item, Item)> {
-    let json = serde_json::to_string(document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json = item::json(document).map_err(StoreError::Corrupt)?;
     let main = HashMap::from([
         ("pk".into(), s(document_pk(&document.id))),
         ("sk".into(), s(DOCUMENT_SK)),

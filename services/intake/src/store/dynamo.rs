@@ -18,9 +18,10 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
 use super::{
@@ -30,8 +31,6 @@ use super::{
 use crate::domain::audit::AuditEvent;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
 
-type Item = HashMap<String, AttributeValue>;
-
 const GSI: &str = "gsi1";
 
 /// The DynamoDB adapter.
@@ -40,16 +39,8 @@ pub struct DynamoStore {
     table: String,
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
 fn unavailable<E: std::error::Error + 'static>(what: &str, err: E) -> StoreError {
-    StoreError::Unavailable(format!("{what}: {}", DisplayErrorContext(err)))
+    StoreError::Unavailable(item::failure(what, err))
 }
 
 fn customer_pk(id: &CustomerId) -> String {
@@ -61,16 +52,11 @@ fn idempotency_pk(key: &str) -> String {
 }
 
 fn body<T: serde::de::DeserializeOwned>(item: &Item) -> StoreResult<T> {
-    let text = item
-        .get("body")
-        .and_then(|v| v.as_s().ok())
-        .ok_or_else(|| StoreError::Corrupt("item has no body".into()))?;
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("item body does not parse: {e}")))
+    item::body(item).map_err(StoreError::Corrupt)
 }
 
 fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+    item::json(v).map_err(StoreError::Corrupt)
 }
 
 fn customer_item(c: &Customer) -> StoreResult<Item> {

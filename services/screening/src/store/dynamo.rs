@@ -19,16 +19,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
 use super::{MonitoringStore, StoreError, StoreResult};
 use crate::EntityId;
 use crate::monitoring::{Alert, MonitoredSubject, NewAlert};
-
-type Item = HashMap<String, AttributeValue>;
 
 const ALERTS_PK: &str = "ALERTS";
 const PROFILE: &str = "PROFILE";
@@ -42,16 +41,8 @@ pub struct DynamoStore {
     table: String,
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
 fn unavailable<E: std::error::Error + 'static>(what: &str, err: E) -> StoreError {
-    StoreError::Unavailable(format!("{what}: {}", DisplayErrorContext(err)))
+    StoreError::Unavailable(item::failure(what, err))
 }
 
 fn subject_pk(subject_ref: &str) -> String {
@@ -70,12 +61,11 @@ fn text<'a>(item: &'a Item, name: &str) -> StoreResult<&'a str> {
 }
 
 fn body<T: serde::de::DeserializeOwned>(item: &Item) -> StoreResult<T> {
-    serde_json::from_str(text(item, "body")?)
-        .map_err(|e| StoreError::Corrupt(format!("item body does not parse: {e}")))
+    item::body(item).map_err(StoreError::Corrupt)
 }
 
 fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+    item::json(v).map_err(StoreError::Corrupt)
 }
 
 fn put(item: Item, table: &str, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
