@@ -77,6 +77,8 @@ pub type DocumentResult<T> = Result<T, DocumentError>;
 pub struct Upload {
     pub customer_id: CustomerId,
     pub document_type: DocumentType,
+    /// The related party the document is about, if not the customer.
+    pub party: Option<String>,
     pub declared: MediaType,
     /// `Content-Length`, when the client sent one.
     pub declared_length: Option<u64>,
@@ -199,6 +201,7 @@ impl DocumentRegister {
             id,
             customer_id: upload.customer_id,
             document_type: upload.document_type,
+            party: upload.party,
             content_type: detected,
             size,
             sha256,

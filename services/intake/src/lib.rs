@@ -11,6 +11,8 @@
 //! run the same thing.
 
 pub mod api;
+pub mod casework;
+pub mod dependencies;
 pub mod domain;
 pub mod settings;
 pub mod startup;

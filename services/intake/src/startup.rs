@@ -6,12 +6,17 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::net::TcpListener;
 
+use cdd_discovery::{Discovery, DiscoveryConfig};
 use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
 use cdd_platform::settings::Backend;
 
 use crate::api::{self, AppState};
+use crate::casework::{Casework, worker};
+use crate::dependencies::ServiceToken;
+use crate::dependencies::http::HttpService;
 use crate::domain::risk::{FatfLists, RiskRater};
 use crate::settings::IntakeSettings;
+use crate::settings::{DEFAULT_SERVICE_PORT, DEPENDENCIES};
 use crate::store::CustomerStore;
 use crate::store::dynamo::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
@@ -25,6 +30,8 @@ pub struct Application {
     router: axum::Router,
     shutdown: Shutdown,
     port: u16,
+    casework: Arc<Casework>,
+    casework_interval: Duration,
 }
 
 struct StoreReadiness(Arc<dyn CustomerStore>);
@@ -58,9 +65,17 @@ impl Application {
             (Backend::Aws, None) => unreachable!("the SDK is configured for the AWS backend"),
         };
         let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let rater = Arc::new(RiskRater::new(FatfLists::bundled()));
+        let casework = Arc::new(casework(
+            &settings,
+            store.clone(),
+            rater.clone(),
+            auth.clone(),
+        )?);
         let state = AppState {
             store: store.clone(),
-            rater: Arc::new(RiskRater::new(FatfLists::bundled())),
+            rater,
+            casework: casework.clone(),
         };
         let router = ServiceRouter {
             service: "intake",
@@ -80,6 +95,8 @@ impl Application {
             router,
             shutdown,
             port,
+            casework,
+            casework_interval: settings.casework_interval,
         })
     }
 
@@ -91,6 +108,54 @@ impl Application {
     /// Serves until the shutdown triggers, then drains.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(port = self.port, "intake listening");
-        serve(self.listener, self.router, self.shutdown, DRAIN).await
+        let worker = tokio::spawn(worker::run(
+            self.casework,
+            self.casework_interval,
+            self.shutdown.clone(),
+        ));
+        let served = serve(self.listener, self.router, self.shutdown, DRAIN).await;
+        let _ = worker.await;
+        served
     }
+}
+
+/// The casework with its dependencies, found by Cloud Map DNS (or the
+/// `CDD_<SERVICE>_URL` overrides).
+fn casework(
+    settings: &IntakeSettings,
+    store: Arc<dyn CustomerStore>,
+    rater: Arc<RiskRater>,
+    auth: Arc<cdd_platform::auth::Authenticator>,
+) -> anyhow::Result<Casework> {
+    let common = &settings.common;
+    let discovery = Discovery::new(DiscoveryConfig {
+        // Without a namespace only the overrides resolve; the others fail
+        // clearly when called, and their steps stay pending.
+        namespace: common
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "cdd.invalid".to_string()),
+        dns_server: common.dns_server,
+        overrides: settings.service_urls.clone(),
+        default_port: DEFAULT_SERVICE_PORT,
+    })?;
+    let http = reqwest::Client::builder()
+        .timeout(settings.dependency_timeout)
+        .connect_timeout(settings.dependency_timeout.min(Duration::from_secs(2)))
+        .build()?;
+    let token = ServiceToken::new(auth);
+    let [screening, documents, letters] = DEPENDENCIES.map(|name| {
+        Arc::new(HttpService::new(
+            discovery.client(name, http.clone()),
+            http.clone(),
+            token.clone(),
+        ))
+    });
+    Ok(Casework {
+        store,
+        rater,
+        screening,
+        documents,
+        letters,
+    })
 }

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use cdd_intake::domain::audit::{self, AuditEvent};
+use cdd_intake::domain::casefile::Step;
 use cdd_intake::domain::customer::Application;
 use cdd_intake::domain::record::{Case, CaseStatus, Customer, CustomerId};
-use cdd_intake::domain::risk::{FatfLists, RiskRater, next_review};
+use cdd_intake::domain::risk::{FatfLists, Findings, RiskRater, next_review};
 use cdd_intake::store::dynamo::{self, DynamoStore};
 use cdd_intake::store::embedded::EmbeddedStore;
 use cdd_intake::store::{CreateOutcome, CustomerStore, IdempotencyRecord, NewCustomer, StoreError};
@@ -35,7 +36,7 @@ fn new_customer(key: &str) -> NewCustomer {
     let now = OffsetDateTime::now_utc();
     let id = CustomerId::generate();
     let app = application();
-    let risk = RiskRater::new(FatfLists::bundled()).rate(&app, 0);
+    let risk = RiskRater::new(FatfLists::bundled()).rate(&app, Findings::NONE);
     let event = AuditEvent::next(
         &id,
         None,
@@ -47,11 +48,7 @@ fn new_customer(key: &str) -> NewCustomer {
     let customer = Customer {
         id: id.clone(),
         version: 1,
-        case: Case {
-            status: CaseStatus::Open,
-            next_review_at: next_review(now.date(), 60),
-            risk,
-        },
+        case: Case::open(risk, next_review(now.date(), 60), now),
         application: app,
         created_at: now,
         updated_at: now,
@@ -251,6 +248,46 @@ async fn listing_pages_through_each_status(store: Arc<dyn CustomerStore>) {
     assert!(walk(&store, Some(CaseStatus::Rejected), 5).await.is_empty());
 }
 
+async fn pending_work_follows_the_cases_pending_steps(store: Arc<dyn CustomerStore>) {
+    // A new case has its onboarding steps pending.
+    let a = new_customer("clerk-1#pa");
+    let b = new_customer("clerk-1#pb");
+    let (a_id, b_id) = (a.customer.id.clone(), b.customer.id.clone());
+    store.create(a.clone()).await.unwrap();
+    store.create(b).await.unwrap();
+    let mut pending = store.with_pending_steps(100).await.unwrap();
+    pending.sort();
+    let mut expected = vec![a_id.clone(), b_id.clone()];
+    expected.sort();
+    assert_eq!(pending, expected);
+    assert_eq!(store.with_pending_steps(1).await.unwrap().len(), 1);
+
+    // Finishing the steps takes the customer off the list, in the same write.
+    let (mut done, event) = amended(&a.customer, CaseStatus::Open);
+    done.case.pending.clear();
+    store.update(done.clone(), 1, event).await.unwrap();
+    assert_eq!(store.with_pending_steps(100).await.unwrap(), vec![b_id]);
+    // A step added again puts it back.
+    let (mut again, event) = amended(&done, CaseStatus::Approved);
+    again
+        .case
+        .add_pending(Step::DecisionLetter, OffsetDateTime::now_utc());
+    store.update(again, 2, event).await.unwrap();
+    assert!(store.with_pending_steps(100).await.unwrap().contains(&a_id));
+}
+
+async fn feed_cursors_are_kept_by_name(store: Arc<dyn CustomerStore>) {
+    assert_eq!(store.cursor("screening-alerts").await.unwrap(), None);
+    store.save_cursor("screening-alerts", "17").await.unwrap();
+    store.save_cursor("other", "x").await.unwrap();
+    store.save_cursor("screening-alerts", "42").await.unwrap();
+    assert_eq!(
+        store.cursor("screening-alerts").await.unwrap().as_deref(),
+        Some("42")
+    );
+    assert_eq!(store.cursor("other").await.unwrap().as_deref(), Some("x"));
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod embedded_store {
@@ -293,6 +330,8 @@ contract!(
     updates_are_conditional_and_append_to_the_trail,
     racing_updates_have_one_winner,
     listing_pages_through_each_status,
+    pending_work_follows_the_cases_pending_steps,
+    feed_cursors_are_kept_by_name,
 );
 
 #[tokio::test]

@@ -138,6 +138,14 @@ pub mod item {
         serde_json::from_str(text).map_err(|e| format!("item body does not parse: {e}"))
     }
 
+    /// A string attribute by name; the error names what is missing.
+    pub fn string(item: &Item, name: &str) -> Result<String, String> {
+        item.get(name)
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .ok_or_else(|| format!("item has no string attribute {name}"))
+    }
+
     /// A record as the JSON text of a `body` attribute.
     pub fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
         serde_json::to_string(v).map_err(|e| e.to_string())

@@ -48,7 +48,10 @@ fn document_response(status: StatusCode, document: &Document) -> Response {
     res
 }
 
-/// `POST /v1/customers/{id}/documents?type=...`: the file is the body.
+/// The longest related party name a document may carry (as intake allows).
+const MAX_PARTY_CHARS: usize = 200;
+
+/// `POST /v1/customers/{id}/documents?type=...[&party=...]`: the file is the body.
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -60,9 +63,30 @@ pub async fn upload(
     caller.require(UPLOADERS)?;
     let mut errors = FieldErrors::new();
     let customer = customer_id(raw_customer, &mut errors);
-    for key in query.keys().filter(|k| k.as_str() != "type") {
-        errors.add(key.clone(), "unknown query parameter; expected: type");
+    for key in query
+        .keys()
+        .filter(|k| !["type", "party"].contains(&k.as_str()))
+    {
+        errors.add(
+            key.clone(),
+            "unknown query parameter; expected: type, party",
+        );
     }
+    let party = match query.get("party").map(|p| p.trim()) {
+        None => None,
+        Some(p)
+            if p.is_empty()
+                || p.chars().count() > MAX_PARTY_CHARS
+                || p.chars().any(char::is_control) =>
+        {
+            errors.add(
+                "party",
+                format!("must be the related party's name: 1 to {MAX_PARTY_CHARS} characters, no control characters"),
+            );
+            None
+        }
+        Some(p) => Some(p.to_string()),
+    };
     let document_type = match query.get("type") {
         None => {
             errors.add("type", "is required");
@@ -96,6 +120,7 @@ pub async fn upload(
     let upload = Upload {
         customer_id,
         document_type,
+        party,
         declared,
         declared_length,
         uploaded_by: caller.subject.clone(),

@@ -146,6 +146,11 @@ pub struct Document {
     pub customer_id: CustomerId,
     #[serde(rename = "type")]
     pub document_type: DocumentType,
+    /// The related party (director, beneficial owner) the document is
+    /// about, by name as the customer record gives it; absent for the
+    /// customer's own documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
     pub content_type: MediaType,
     pub size: u64,
     /// SHA-256 of the whole file, computed while it streamed in.
@@ -186,6 +191,7 @@ pub struct NewDocument {
     pub id: DocumentId,
     pub customer_id: CustomerId,
     pub document_type: DocumentType,
+    pub party: Option<String>,
     pub content_type: MediaType,
     pub size: u64,
     pub sha256: Sha256Digest,
@@ -205,6 +211,7 @@ impl Document {
             id: new.id,
             customer_id: new.customer_id,
             document_type: new.document_type,
+            party: new.party,
             content_type: new.content_type,
             size: new.size,
             sha256: new.sha256,
@@ -345,6 +352,7 @@ mod tests {
             id,
             customer_id,
             document_type: DocumentType::Passport,
+            party: None,
             content_type: MediaType::Pdf,
             size: 10,
             sha256: Sha256Digest::of(b"x"),

@@ -66,6 +66,63 @@ async fn an_upload_returns_id_size_and_checksum_and_reads_back() {
 }
 
 #[tokio::test]
+async fn a_related_partys_document_carries_the_party_and_reads_as_the_contract_says() {
+    let app = spawn_app().await;
+    let customer = unique_customer();
+    let res = app
+        .post_file(
+            &customer,
+            "passport&party=Ann%20Director",
+            "application/pdf",
+            pdf(1_000),
+            Role::Service,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post_file(
+            &customer,
+            "proof_of_address",
+            "application/pdf",
+            pdf(900),
+            Role::Clerk,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // Intake reads this answer through the shared contract type.
+    let res = app
+        .get(
+            &format!("/v1/customers/{customer}/documents"),
+            Role::Service,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let list: cdd_contracts::documents::CustomerDocuments = res.json().await.unwrap();
+    assert_eq!(list.customer_id, customer);
+    assert_eq!(list.documents.len(), 2);
+    assert_eq!(list.documents[0].document_type, "passport");
+    assert_eq!(list.documents[0].party.as_deref(), Some("Ann Director"));
+    assert_eq!(list.documents[1].party, None);
+    assert_eq!(
+        list.documents[1].verification.status,
+        cdd_contracts::documents::VerificationStatus::Pending
+    );
+
+    let blank = app
+        .post_file(
+            &customer,
+            "passport&party=%20",
+            "application/pdf",
+            pdf(1_000),
+            Role::Clerk,
+        )
+        .await;
+    assert_eq!(field_names(&problem(blank, 422).await), vec!["party"]);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_file_that_contradicts_its_declared_type_or_is_not_allowed_is_415() {
     let app = spawn_app().await;
     let customer = unique_customer();

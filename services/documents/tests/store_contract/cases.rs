@@ -26,6 +26,7 @@ fn document(customer_id: &CustomerId, uploaded_at: OffsetDateTime) -> Document {
         id,
         customer_id: customer_id.clone(),
         document_type: DocumentType::Passport,
+        party: Some("Ann Director".into()),
         content_type: MediaType::Pdf,
         size: 3,
         sha256: Sha256Digest::of(b"pdf"),
@@ -225,6 +226,7 @@ async fn upload(register: &DocumentRegister, bytes: Vec<u8>) -> Document {
             Upload {
                 customer_id: customer("cus-1"),
                 document_type: DocumentType::Passport,
+                party: None,
                 declared: MediaType::Pdf,
                 declared_length: Some(bytes.len() as u64),
                 uploaded_by: "clerk-1".into(),

@@ -15,10 +15,12 @@ use cdd_platform::problem::{self, FieldError, Problem};
 
 use super::AppState;
 use super::params;
+use crate::casework::{parties, review_date};
 use crate::domain::audit::AuditEvent;
+use crate::domain::casefile::Step;
 use crate::domain::customer::Application;
 use crate::domain::record::{Case, CaseStatus, Customer, CustomerId};
-use crate::domain::risk::next_review;
+use crate::domain::risk::{Findings, next_review};
 use crate::store::{
     CreateOutcome, IDEMPOTENCY_TTL_SECS, IdempotencyRecord, ListCursor, NewCustomer,
 };
@@ -32,24 +34,30 @@ fn request_hash(body: &serde_json::Value) -> String {
     hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()))
 }
 
-/// The answer to a create, built only from the stored record so that the
-/// first request and every retry get the same bytes.
-fn replay(record: &IdempotencyRecord) -> Response {
+/// The answer to a create: 201 with the customer as it stands now. A retry
+/// with the same key gets the same customer (never a second one), with the
+/// steps finished since then; if the customer cannot be read, the recorded
+/// first answer.
+async fn replay(state: &AppState, record: &IdempotencyRecord) -> Response {
     let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED);
+    let (body, version) = match state.store.get(&record.customer_id).await {
+        Ok(Some(customer)) => (customer.view().to_string(), customer.version),
+        _ => (record.body.clone(), record.version),
+    };
     let mut res = (
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        record.body.clone(),
+        body,
     )
         .into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{}", record.customer_id)) {
         res.headers_mut().insert(header::LOCATION, location);
     }
     res.headers_mut()
-        .insert(header::ETAG, params::etag(record.version));
+        .insert(header::ETAG, params::etag(version));
     res
 }
 
@@ -71,7 +79,7 @@ pub async fn create(
     let hash = request_hash(&body);
     if let Some(existing) = state.store.find_idempotency(&key).await? {
         return if existing.request_hash == hash {
-            Ok(replay(&existing))
+            Ok(replay(&state, &existing).await)
         } else {
             Err(key_reused())
         };
@@ -82,7 +90,7 @@ pub async fn create(
 
     let now = OffsetDateTime::now_utc();
     let id = CustomerId::generate();
-    let risk = state.rater.rate(&application, 0);
+    let risk = state.rater.rate(&application, Findings::NONE);
     let event = AuditEvent::next(
         &id,
         None,
@@ -99,11 +107,11 @@ pub async fn create(
     let customer = Customer {
         id: id.clone(),
         version: 1,
-        case: Case {
-            status: CaseStatus::Open,
-            next_review_at: next_review(now.date(), risk.review_interval_months),
-            risk,
-        },
+        case: Case::open(
+            risk.clone(),
+            next_review(now.date(), risk.review_interval_months),
+            now,
+        ),
         application,
         created_at: now,
         updated_at: now,
@@ -129,16 +137,21 @@ pub async fn create(
     match outcome {
         CreateOutcome::Created => {
             tracing::info!(customer_id = %id, "customer created");
-            Ok(replay(&record))
+            // Screening and the RFI letter now; what cannot be done now
+            // stays pending on the case for the worker.
+            if let Err(e) = state.casework.run_pending(&id).await {
+                tracing::warn!(customer_id = %id, error = %e.detail, "onboarding steps left pending");
+            }
+            Ok(replay(&state, &record).await)
         }
         CreateOutcome::AlreadyDone(existing) if existing.request_hash == hash => {
-            Ok(replay(&existing))
+            Ok(replay(&state, &existing).await)
         }
         CreateOutcome::AlreadyDone(_) => Err(key_reused()),
     }
 }
 
-fn with_etag(customer: &Customer) -> Response {
+pub fn with_etag(customer: &Customer) -> Response {
     let mut res = Json(customer.view()).into_response();
     res.headers_mut()
         .insert(header::ETAG, params::etag(customer.version));
@@ -296,7 +309,16 @@ pub async fn patch(
     }
     changed.sort();
     let now = OffsetDateTime::now_utc();
-    let risk = state.rater.rate(&application, 0);
+    let mut case = current.case.clone();
+    // New or changed parties are screened again before any decision.
+    let rescreen = parties::of(&Customer {
+        application: application.clone(),
+        ..current.clone()
+    }) != parties::of(&current);
+    if rescreen {
+        case.add_pending(Step::Screening, now);
+    }
+    case.risk = state.rater.rate(&application, case.findings());
     let event = AuditEvent::next(
         &id,
         Some(&current.audit_head),
@@ -305,24 +327,31 @@ pub async fn patch(
         "customer.updated",
         serde_json::json!({
             "changed": changed,
-            "risk_level": {"from": current.case.risk.level, "to": risk.level},
-            "cdd_level": {"from": current.case.risk.cdd_level, "to": risk.cdd_level},
+            "risk_level": {"from": current.case.risk.level, "to": case.risk.level},
+            "cdd_level": {"from": current.case.risk.cdd_level, "to": case.risk.cdd_level},
+            "rescreening": rescreen,
         }),
     );
     let updated = Customer {
         version: current.version + 1,
-        case: Case {
-            status: current.case.status,
-            next_review_at: next_review(current.created_at.date(), risk.review_interval_months),
-            risk,
-        },
+        case,
         application,
         updated_at: now,
         audit_head: event.head(),
         ..current
     };
+    let mut updated = updated;
+    updated.case.next_review_at = review_date(&updated);
     state.store.update(updated.clone(), expected, event).await?;
     tracing::info!(customer_id = %id, version = updated.version, "customer updated");
+    if rescreen {
+        match state.casework.run_pending(&id).await {
+            Ok(now) => return Ok(with_etag(&now)),
+            Err(e) => {
+                tracing::warn!(customer_id = %id, error = %e.detail, "rescreening left pending")
+            }
+        }
+    }
     Ok(with_etag(&updated))
 }
 

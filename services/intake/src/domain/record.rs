@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::audit::AuditHead;
+use super::casefile::{Alert, CaseLetter, Decision, PendingStep, ScreeningRecord, Step};
 use super::customer::{Application, CalendarDate};
-use super::risk::RiskAssessment;
+use super::risk::{Findings, RiskAssessment};
 
 /// A customer id: `cus_` and a UUIDv7 (time-ordered) in hex.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,6 +101,71 @@ pub struct Case {
     pub status: CaseStatus,
     pub risk: RiskAssessment,
     pub next_review_at: CalendarDate,
+    /// The last screening of the customer and its parties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening: Option<ScreeningRecord>,
+    /// Potential sanctions matches, open or disposed, oldest first.
+    #[serde(default)]
+    pub alerts: Vec<Alert>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(default)]
+    pub letters: Vec<CaseLetter>,
+    /// Steps accepted but waiting for a service that was unavailable.
+    #[serde(default)]
+    pub pending: Vec<PendingStep>,
+}
+
+impl Case {
+    /// A new case, with the steps every onboarding goes through still to do.
+    pub fn open(risk: RiskAssessment, next_review_at: CalendarDate, now: OffsetDateTime) -> Self {
+        Self {
+            status: CaseStatus::Open,
+            risk,
+            next_review_at,
+            screening: None,
+            alerts: Vec::new(),
+            decision: None,
+            letters: Vec::new(),
+            pending: vec![
+                PendingStep {
+                    step: Step::Screening,
+                    since: now,
+                },
+                PendingStep {
+                    step: Step::RequestInformation,
+                    since: now,
+                },
+            ],
+        }
+    }
+
+    /// What screening found so far, for the risk rating.
+    pub fn findings(&self) -> Findings {
+        Findings {
+            open_alerts: self.alerts.iter().filter(|a| a.is_open()).count(),
+            confirmed_matches: self.alerts.iter().filter(|a| a.is_true_match()).count(),
+        }
+    }
+
+    pub fn open_alerts(&self) -> usize {
+        self.findings().open_alerts
+    }
+
+    pub fn is_pending(&self, step: Step) -> bool {
+        self.pending.iter().any(|p| p.step == step)
+    }
+
+    /// Adds `step` to the pending steps unless it is there already.
+    pub fn add_pending(&mut self, step: Step, now: OffsetDateTime) {
+        if !self.is_pending(step) {
+            self.pending.push(PendingStep { step, since: now });
+        }
+    }
+
+    pub fn finish(&mut self, step: Step) {
+        self.pending.retain(|p| p.step != step);
+    }
 }
 
 /// A stored customer.

@@ -83,6 +83,22 @@ pub struct RiskAssessment {
     pub fatf_lists_as_of: String,
 }
 
+/// What screening found on the case's parties.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Potential sanctions matches not yet disposed.
+    pub open_alerts: usize,
+    /// Alerts an analyst confirmed as true matches.
+    pub confirmed_matches: usize,
+}
+
+impl Findings {
+    pub const NONE: Findings = Findings {
+        open_alerts: 0,
+        confirmed_matches: 0,
+    };
+}
+
 /// Points at or above which a case is high risk.
 pub const HIGH_FROM: u32 = 5;
 /// Points at or above which a case is medium risk.
@@ -114,8 +130,12 @@ impl RiskRater {
         Self { fatf }
     }
 
-    /// `open_alerts` is the number of unresolved potential sanctions matches.
-    pub fn rate(&self, app: &Application, open_alerts: usize) -> RiskAssessment {
+    /// Rates the application with what screening found so far.
+    pub fn rate(&self, app: &Application, findings: Findings) -> RiskAssessment {
+        let Findings {
+            open_alerts,
+            confirmed_matches,
+        } = findings;
         let mut tally = Tally {
             factors: Vec::new(),
         };
@@ -212,6 +232,16 @@ impl RiskRater {
                 format!(
                     "{open_alerts} potential sanctions match{} not yet disposed",
                     if open_alerts == 1 { " is" } else { "es are" }
+                ),
+            );
+        }
+        if confirmed_matches > 0 {
+            tally.add(
+                "screening.confirmed_match",
+                10,
+                true,
+                format!(
+                    "{confirmed_matches} party confirmed as a true sanctions match by an analyst"
                 ),
             );
         }
@@ -383,7 +413,7 @@ mod tests {
 
     #[test]
     fn a_plain_resident_individual_gets_simplified_due_diligence() {
-        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", false), 0);
+        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", false), Findings::NONE);
         assert_eq!(
             (r.level, r.cdd_level, r.score),
             (RiskLevel::Low, CddLevel::Simplified, 0)
@@ -395,7 +425,7 @@ mod tests {
 
     #[test]
     fn a_pep_always_gets_enhanced_due_diligence_with_the_reason() {
-        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", true), 0);
+        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", true), Findings::NONE);
         assert_eq!(
             (r.level, r.cdd_level),
             (RiskLevel::High, CddLevel::Enhanced)
@@ -412,21 +442,27 @@ mod tests {
     #[test]
     fn call_for_action_countries_mandate_enhanced_and_grey_list_adds_points() {
         let rater = RiskRater::new(FatfLists::bundled());
-        let r = rater.rate(&individual("IR", false), 0);
+        let r = rater.rate(&individual("IR", false), Findings::NONE);
         assert_eq!(r.cdd_level, CddLevel::Enhanced);
         assert!(
             r.factors
                 .iter()
                 .all(|f| f.code == "country.call_for_action")
         );
-        let r = rater.rate(&individual("NG", false), 0);
+        let r = rater.rate(&individual("NG", false), Findings::NONE);
         assert_eq!((r.level, r.score), (RiskLevel::Medium, 2));
         assert!(r.factors[0].reason.contains("NG"));
     }
 
     #[test]
     fn open_sanctions_alerts_make_the_case_high_risk() {
-        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", false), 2);
+        let r = RiskRater::new(FatfLists::bundled()).rate(
+            &individual("ES", false),
+            Findings {
+                open_alerts: 2,
+                confirmed_matches: 0,
+            },
+        );
         assert_eq!(r.level, RiskLevel::High);
         assert!(
             r.factors
@@ -442,7 +478,7 @@ mod tests {
             "country_of_incorporation":"GB","address":{"line1":"1 High St","city":"London","country":"GB"},
             "related_parties":[{"name":"Jo Bloggs","role":"director"}],"products":["trade_finance"]}),
         );
-        let r = RiskRater::new(FatfLists::bundled()).rate(&a, 0);
+        let r = RiskRater::new(FatfLists::bundled()).rate(&a, Findings::NONE);
         assert_eq!(r.score, 1 + 3 + 1);
         assert_eq!(r.level, RiskLevel::High);
         assert!(

@@ -6,6 +6,12 @@
 //! | customer | `CUSTOMER#<id>` | `PROFILE` | `version`, `status`, `body`, `gsi1pk` = `STATUS#<status>`, `gsi1sk` = id |
 //! | audit event | `CUSTOMER#<id>` | `AUDIT#<seq, 10 digits>` | `body` |
 //! | idempotency | `IDEMPOTENCY#<key>` | `IDEMPOTENCY` | `body`, `expires_at` (TTL) |
+//! | pending work | `WORK#pending` | `<customer id>` | present while the customer has pending steps |
+//! | feed cursor | `CURSOR#<name>` | `CURSOR` | `value` |
+//!
+//! The pending-work marker is written or deleted in the same transaction as
+//! the customer, so the casework worker finds exactly the customers with
+//! steps to finish by reading one partition.
 //!
 //! A create is one transaction of three conditional puts; an update is one
 //! transaction of the conditional customer put (`version = :expected`) and
@@ -20,7 +26,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
@@ -80,6 +86,38 @@ fn event_item(e: &AuditEvent) -> StoreResult<Item> {
         ("sk".into(), s(format!("AUDIT#{:010}", e.seq))),
         ("body".into(), s(json(e)?)),
     ]))
+}
+
+const WORK_PK: &str = "WORK#pending";
+
+/// Writes or removes the customer's pending-work marker, as its case says.
+fn work_marker(table: &str, c: &Customer) -> StoreResult<TransactWriteItem> {
+    let key = HashMap::from([
+        ("pk".to_string(), s(WORK_PK)),
+        ("sk".to_string(), s(c.id.as_str())),
+    ]);
+    let corrupt = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Corrupt(e.to_string());
+    Ok(if c.case.pending.is_empty() {
+        TransactWriteItem::builder()
+            .delete(
+                Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(key))
+                    .build()
+                    .map_err(corrupt)?,
+            )
+            .build()
+    } else {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(key))
+                    .build()
+                    .map_err(corrupt)?,
+            )
+            .build()
+    })
 }
 
 fn put(
@@ -214,6 +252,7 @@ impl CustomerStore for DynamoStore {
                 "attribute_not_exists(pk)",
                 None,
             )?,
+            work_marker(&self.table, &new.customer)?,
         ];
         let result = self
             .client
@@ -264,6 +303,7 @@ impl CustomerStore for DynamoStore {
             });
         }
         let id = customer.id.clone();
+        let marker = work_marker(&self.table, &customer)?;
         let items = vec![
             put(
                 &self.table,
@@ -280,6 +320,7 @@ impl CustomerStore for DynamoStore {
                 "attribute_not_exists(pk)",
                 None,
             )?,
+            marker,
         ];
         match self
             .client
@@ -364,6 +405,49 @@ impl CustomerStore for DynamoStore {
                 _ => return Ok(events),
             }
         }
+    }
+
+    async fn with_pending_steps(&self, limit: usize) -> StoreResult<Vec<CustomerId>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s(WORK_PK))
+            .limit(limit.clamp(1, 1000) as i32)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("listing pending work", e))?;
+        out.items()
+            .iter()
+            .map(|item| {
+                let sk = item::string(item, "sk").map_err(StoreError::Corrupt)?;
+                CustomerId::parse(&sk).map_err(StoreError::Corrupt)
+            })
+            .collect()
+    }
+
+    async fn cursor(&self, name: &str) -> StoreResult<Option<String>> {
+        match self.get_item(format!("CURSOR#{name}"), "CURSOR").await? {
+            Some(item) => Ok(Some(
+                item::string(&item, "value").map_err(StoreError::Corrupt)?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    async fn save_cursor(&self, name: &str, value: &str) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("CURSOR#{name}")))
+            .item("sk", s("CURSOR"))
+            .item("value", s(value))
+            .send()
+            .await
+            .map_err(|e| unavailable("saving a feed cursor", e))?;
+        Ok(())
     }
 
     async fn check(&self) -> StoreResult<()> {

@@ -38,6 +38,10 @@ enum Entry {
         customer: Customer,
         events: Vec<AuditEvent>,
     },
+    Cursor {
+        name: String,
+        value: String,
+    },
 }
 
 #[derive(Default)]
@@ -46,11 +50,22 @@ struct State {
     order: BTreeSet<(usize, CustomerId)>,
     audit: HashMap<CustomerId, Vec<AuditEvent>>,
     idempotency: HashMap<String, IdempotencyRecord>,
+    /// Customers with pending steps.
+    pending: BTreeSet<CustomerId>,
+    cursors: HashMap<String, String>,
     /// The number of the last entry handed to the writer.
     seq: u64,
 }
 
 impl State {
+    fn track_pending(&mut self, customer: &Customer) {
+        if customer.case.pending.is_empty() {
+            self.pending.remove(&customer.id);
+        } else {
+            self.pending.insert(customer.id.clone());
+        }
+    }
+
     fn apply(&mut self, entry: Entry) {
         match entry {
             Entry::Created {
@@ -63,6 +78,7 @@ impl State {
                 self.audit.insert(customer.id.clone(), events);
                 self.idempotency
                     .insert(idempotency.key.clone(), idempotency);
+                self.track_pending(&customer);
                 self.customers.insert(customer.id.clone(), customer);
             }
             Entry::Updated { customer, events } => {
@@ -76,7 +92,11 @@ impl State {
                     .entry(customer.id.clone())
                     .or_default()
                     .extend(events);
+                self.track_pending(&customer);
                 self.customers.insert(customer.id.clone(), customer);
+            }
+            Entry::Cursor { name, value } => {
+                self.cursors.insert(name, value);
             }
         }
     }
@@ -270,6 +290,41 @@ impl CustomerStore for EmbeddedStore {
         };
         self.durable(seq).await?;
         Ok(events)
+    }
+
+    async fn with_pending_steps(&self, limit: usize) -> StoreResult<Vec<CustomerId>> {
+        let (seq, ids) = {
+            let state = self.lock();
+            (
+                state.seq,
+                state.pending.iter().take(limit).cloned().collect(),
+            )
+        };
+        self.durable(seq).await?;
+        Ok(ids)
+    }
+
+    async fn cursor(&self, name: &str) -> StoreResult<Option<String>> {
+        let (seq, value) = {
+            let state = self.lock();
+            (state.seq, state.cursors.get(name).cloned())
+        };
+        self.durable(seq).await?;
+        Ok(value)
+    }
+
+    async fn save_cursor(&self, name: &str, value: &str) -> StoreResult<()> {
+        let seq = {
+            let mut state = self.lock();
+            let entry = Entry::Cursor {
+                name: name.to_string(),
+                value: value.to_string(),
+            };
+            let seq = self.append(&mut state, &entry)?;
+            state.apply(entry);
+            seq
+        };
+        self.durable(seq).await
     }
 
     async fn check(&self) -> StoreResult<()> {

@@ -145,6 +145,16 @@ pub trait CustomerStore: Send + Sync + 'static {
     /// The customer's audit events in order.
     async fn audit_trail(&self, id: &CustomerId) -> StoreResult<Vec<AuditEvent>>;
 
+    /// Customers with steps still pending (see [`crate::domain::casefile::PendingStep`]),
+    /// at most `limit`, for the casework worker to finish.
+    async fn with_pending_steps(&self, limit: usize) -> StoreResult<Vec<CustomerId>>;
+
+    /// A saved position in a feed another service publishes (the
+    /// monitoring alerts), by name.
+    async fn cursor(&self, name: &str) -> StoreResult<Option<String>>;
+
+    async fn save_cursor(&self, name: &str, value: &str) -> StoreResult<()>;
+
     /// For readiness: can the store be reached and written?
     async fn check(&self) -> StoreResult<()>;
 }

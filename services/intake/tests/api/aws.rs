@@ -63,6 +63,7 @@ async fn the_aws_backend_stores_in_dynamodb_and_follows_key_rotation() {
             ("AWS_REGION", "us-east-1"),
             ("AWS_ENDPOINT_URL", &endpoint),
             ("CDD_INTAKE_TABLE", &table),
+            ("CDD_NAMESPACE", "cdd.invalid"),
             ("CDD_AUTH_SECRET_ID", &secret),
             ("CDD_AUTH_KEY_MAX_AGE_SECS", "1"),
         ],

@@ -33,6 +33,11 @@ async fn a_pdf_letter_is_issued_stored_and_read_back() {
     assert_eq!(letter["template"], "rfi");
     assert_eq!(letter["version"], 1);
     assert_eq!(letter["created_by"], "service-1");
+    // Intake reads this answer through the shared contract type.
+    let typed: cdd_contracts::letters::Letter =
+        serde_json::from_value(letter.clone()).expect("the letter keeps the contract");
+    assert_eq!(typed.id, id);
+    assert_eq!(typed.template, cdd_contracts::letters::templates::RFI);
 
     // The file is in the outbound directory under its key.
     let file = std::fs::read(

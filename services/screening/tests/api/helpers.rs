@@ -158,6 +158,9 @@ impl TestApp {
                 .get_json(&format!("/v1/alerts?since={since}&limit=2"), Role::Analyst)
                 .await;
             assert_eq!(status, 200, "{page}");
+            // Intake reads this feed through the shared contract type.
+            let _: cdd_contracts::screening::AlertPage =
+                serde_json::from_value(page.clone()).expect("the alert feed keeps the contract");
             let alerts = page["alerts"].as_array().unwrap().clone();
             since = page["next"].as_str().unwrap().to_string();
             if alerts.is_empty() {

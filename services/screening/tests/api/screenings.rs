@@ -173,6 +173,12 @@ async fn batches_answer_in_order_and_are_bounded() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    // Intake reads this answer through the shared contract type.
+    let typed: cdd_contracts::screening::BatchScreening =
+        serde_json::from_value(body.clone()).expect("the batch answer keeps the contract");
+    assert!(typed.demo);
+    assert_eq!(typed.results.len(), 300);
+    assert!(typed.results[7].matches.iter().any(|m| m.is_match));
     let results = body["results"].as_array().unwrap();
     assert_eq!(results.len(), 300);
     for (i, r) in results.iter().enumerate() {

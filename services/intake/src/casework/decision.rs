@@ -1,0 +1,261 @@
+//! Dispositions and decisions: the analyst disposes every alert and
+//! proposes; an approver who is not the proposer takes the decision.
+//!
+//! A decision needs screening finished and no alert open. Approving also
+//! needs every required document verified. Rejecting does not: a bank must
+//! be able to decline an applicant who never sends the documents, or one
+//! confirmed as a sanctions match, without waiting for paperwork.
+
+use cdd_platform::auth::Caller;
+use cdd_platform::problem::{self, Problem};
+use time::OffsetDateTime;
+
+use super::requirements::{self, RequirementStatus};
+use super::{Casework, Change, unavailable};
+use crate::domain::casefile::{
+    Decision, DecisionOutcome, DecisionStep, Disposition, DispositionOutcome, Step,
+};
+use crate::domain::record::{CaseStatus, Customer, CustomerId};
+
+fn conflict(detail: impl Into<String>) -> Problem {
+    Problem::new(problem::CONFLICT, detail)
+}
+
+/// What stops a decision now, in words an analyst can act on.
+fn blockers(customer: &Customer) -> Vec<String> {
+    let mut out = Vec::new();
+    if customer.case.is_pending(Step::Screening) {
+        out.push("screening of the parties has not finished (the screening service was unavailable; intake retries it)".to_string());
+    }
+    let open: Vec<&str> = customer
+        .case
+        .alerts
+        .iter()
+        .filter(|a| a.is_open())
+        .map(|a| a.id.as_str())
+        .collect();
+    if !open.is_empty() {
+        out.push(format!(
+            "{} alert{} not disposed: {}",
+            open.len(),
+            if open.len() == 1 { " is" } else { "s are" },
+            open.join(", ")
+        ));
+    }
+    out
+}
+
+impl Casework {
+    /// Records an analyst's disposition of an alert. The same disposition
+    /// again changes nothing; another one replaces it while the case is open.
+    pub async fn dispose(
+        &self,
+        id: &CustomerId,
+        alert_id: &str,
+        caller: &Caller,
+        outcome: DispositionOutcome,
+        reason: String,
+    ) -> Result<Customer, Problem> {
+        self.change(id, caller, |c| {
+            let status = c.case.status;
+            let Some(alert) = c.case.alerts.iter_mut().find(|a| a.id == alert_id) else {
+                return Err(Problem::new(
+                    problem::NOT_FOUND,
+                    "the case has no alert with that id",
+                ));
+            };
+            if let Some(d) = &alert.disposition
+                && d.outcome == outcome
+                && d.reason == reason
+            {
+                return Ok(None);
+            }
+            if status != CaseStatus::Open {
+                return Err(conflict(format!(
+                    "the case is {}; alerts can be disposed only while it is open",
+                    status.as_str()
+                )));
+            }
+            let previous = alert.disposition.as_ref().map(|d| d.outcome);
+            alert.disposition = Some(Disposition {
+                outcome,
+                reason: reason.clone(),
+                by: caller.subject.clone(),
+                at: OffsetDateTime::now_utc(),
+            });
+            Ok(Some(Change::new(
+                "alert.disposed",
+                serde_json::json!({
+                    "alert_id": alert_id,
+                    "party": alert.party,
+                    "entity_id": alert.entity_id,
+                    "outcome": outcome,
+                    "previous_outcome": previous,
+                    "reason": reason,
+                }),
+            )))
+        })
+        .await
+    }
+
+    /// Checks the required documents with the documents service: every one
+    /// must be verified to approve.
+    async fn unverified_documents(&self, customer: &Customer) -> Result<Vec<String>, Problem> {
+        let documents = self
+            .documents
+            .customer_documents(customer.id.as_str())
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(
+            requirements::assess(&customer.case.risk.required_documents, &documents)
+                .into_iter()
+                .filter(|s| s.status != RequirementStatus::Verified)
+                .map(|s| {
+                    let status = match s.status {
+                        RequirementStatus::Missing => "missing",
+                        RequirementStatus::Received => "not verified yet",
+                        RequirementStatus::Rejected => "rejected",
+                        RequirementStatus::Verified => "verified",
+                    };
+                    format!("{} ({status})", s.description())
+                })
+                .collect(),
+        )
+    }
+
+    async fn check_decidable(
+        &self,
+        customer: &Customer,
+        outcome: DecisionOutcome,
+    ) -> Result<(), Problem> {
+        let mut blocking = blockers(customer);
+        if outcome == DecisionOutcome::Approve && blocking.is_empty() {
+            let unverified = self.unverified_documents(customer).await?;
+            if !unverified.is_empty() {
+                blocking.push(format!(
+                    "required documents are not all verified: {}",
+                    unverified.join("; ")
+                ));
+            }
+        }
+        if blocking.is_empty() {
+            Ok(())
+        } else {
+            Err(conflict(format!(
+                "the case cannot be decided yet: {}",
+                blocking.join("; ")
+            )))
+        }
+    }
+
+    /// An analyst proposes approving or rejecting the customer.
+    pub async fn propose(
+        &self,
+        id: &CustomerId,
+        caller: &Caller,
+        outcome: DecisionOutcome,
+        reason: String,
+    ) -> Result<Customer, Problem> {
+        let customer = self.customer(id).await?;
+        if customer.case.status != CaseStatus::Open {
+            return Err(conflict(format!(
+                "the case is {}; a decision can be proposed only while it is open",
+                customer.case.status.as_str()
+            )));
+        }
+        self.check_decidable(&customer, outcome).await?;
+        self.change(id, caller, |c| {
+            // Changed while the documents were checked (an alert arrived, or
+            // another analyst proposed first): decide on what it is now.
+            if c.case.status != CaseStatus::Open || !blockers(c).is_empty() {
+                return Err(conflict(
+                    "the case changed while the proposal was checked; read it and propose again",
+                ));
+            }
+            c.case.status = CaseStatus::PendingApproval;
+            c.case.decision = Some(Decision {
+                proposed: DecisionStep {
+                    outcome,
+                    reason: reason.clone(),
+                    by: caller.subject.clone(),
+                    at: OffsetDateTime::now_utc(),
+                },
+                taken: None,
+            });
+            Ok(Some(Change::new(
+                "decision.proposed",
+                serde_json::json!({"outcome": outcome, "reason": reason}),
+            )))
+        })
+        .await
+    }
+
+    /// An approver takes the decision; never the person who proposed it.
+    pub async fn take_decision(
+        &self,
+        id: &CustomerId,
+        caller: &Caller,
+        outcome: DecisionOutcome,
+        reason: String,
+    ) -> Result<Customer, Problem> {
+        let customer = self.customer(id).await?;
+        let proposed = match (&customer.case.status, &customer.case.decision) {
+            (CaseStatus::PendingApproval, Some(d)) => d.proposed.clone(),
+            (status, _) => {
+                return Err(conflict(format!(
+                    "the case is {}; there is no proposed decision to take",
+                    status.as_str()
+                )));
+            }
+        };
+        if proposed.by == caller.subject {
+            return Err(Problem::new(
+                problem::FORBIDDEN,
+                "four eyes: you proposed this decision, so another approver must take it",
+            ));
+        }
+        self.check_decidable(&customer, outcome).await?;
+        let taken_at = OffsetDateTime::now_utc();
+        let decided = self
+            .change(id, caller, |c| {
+                if c.case.status != CaseStatus::PendingApproval || !blockers(c).is_empty() {
+                    return Err(conflict(
+                        "the case changed while the decision was checked; read it and decide again",
+                    ));
+                }
+                c.case.status = match outcome {
+                    DecisionOutcome::Approve => CaseStatus::Approved,
+                    DecisionOutcome::Reject => CaseStatus::Rejected,
+                };
+                if let Some(d) = c.case.decision.as_mut() {
+                    d.taken = Some(DecisionStep {
+                        outcome,
+                        reason: reason.clone(),
+                        by: caller.subject.clone(),
+                        at: taken_at,
+                    });
+                }
+                c.case.add_pending(Step::DecisionLetter, taken_at);
+                Ok(Some(Change::new(
+                    match outcome {
+                        DecisionOutcome::Approve => "decision.approved",
+                        DecisionOutcome::Reject => "decision.rejected",
+                    },
+                    serde_json::json!({
+                        "outcome": outcome,
+                        "reason": reason,
+                        "proposed_by": proposed.by,
+                        "proposed_outcome": proposed.outcome,
+                        "follows_proposal": proposed.outcome == outcome,
+                    }),
+                )))
+            })
+            .await?;
+        // The letter follows now, or from the worker if letters is down.
+        if let Err(e) = self.send_decision_letter(id).await {
+            tracing::warn!(customer_id = %id, error = %e.detail, "decision letter left pending");
+            return Ok(decided);
+        }
+        self.customer(id).await
+    }
+}

@@ -1,0 +1,188 @@
+//! Casework: the onboarding steps that involve the other services, and the
+//! rules of dispositions and decisions.
+//!
+//! Every change to a case goes through [`Casework::change`]: read the
+//! customer, apply the change, re-rate the risk with what screening found,
+//! and write the record with its audit event, conditional on the version read
+//! (a concurrent change makes it read again and re-apply).
+//!
+//! Steps that need another service (screening the parties, the
+//! request-for-information letter, the decision letter) are first recorded
+//! as pending on the case, in the same write as the change that calls for
+//! them, and then attempted. If the service is down the step stays pending
+//! and the [`worker`] finishes it when the service is back: nothing accepted
+//! is lost, and the case shows what it is waiting for. A decision cannot be
+//! taken while screening is pending.
+
+pub mod decision;
+pub mod letters;
+pub mod monitoring;
+pub mod parties;
+pub mod requirements;
+pub mod screening;
+pub mod worker;
+
+use std::sync::Arc;
+
+use cdd_platform::auth::{Caller, Role};
+use cdd_platform::problem::{self, Problem};
+use time::OffsetDateTime;
+
+use crate::dependencies::{DependencyError, Documents, Letters, Screening};
+use crate::domain::audit::AuditEvent;
+use crate::domain::casefile::Step;
+use crate::domain::record::{CaseStatus, Customer, CustomerId};
+use crate::domain::risk::{RiskRater, next_review};
+use crate::store::{CustomerStore, StoreError};
+
+/// How often a change is re-applied when other writers keep winning.
+const MAX_ATTEMPTS: usize = 8;
+
+/// Seconds a caller is told to wait when a service intake needs is down.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
+/// A change to record: its audit action and details.
+pub struct Change {
+    pub action: &'static str,
+    pub details: serde_json::Value,
+}
+
+impl Change {
+    pub fn new(action: &'static str, details: serde_json::Value) -> Self {
+        Self { action, details }
+    }
+}
+
+/// The actor of steps intake takes on its own (retries, monitoring).
+pub fn intake_actor() -> Caller {
+    Caller {
+        subject: crate::dependencies::token::SUBJECT.to_string(),
+        role: Role::Service,
+    }
+}
+
+/// A dependency failure as the caller sees it.
+pub fn unavailable(err: &DependencyError) -> Problem {
+    match err {
+        DependencyError::Unavailable { service, .. } => Problem::unavailable(
+            format!("the {service} service is unavailable; retry shortly"),
+            RETRY_AFTER_SECS,
+            err,
+        ),
+        DependencyError::Refused { .. } => Problem::internal(err),
+    }
+}
+
+/// The onboarding casework, shared by the API handlers and the worker.
+pub struct Casework {
+    pub store: Arc<dyn CustomerStore>,
+    pub rater: Arc<RiskRater>,
+    pub screening: Arc<dyn Screening>,
+    pub documents: Arc<dyn Documents>,
+    pub letters: Arc<dyn Letters>,
+}
+
+fn not_found() -> Problem {
+    Problem::new(problem::NOT_FOUND, "no customer with that id")
+}
+
+impl Casework {
+    pub async fn customer(&self, id: &CustomerId) -> Result<Customer, Problem> {
+        self.store.get(id).await?.ok_or_else(not_found)
+    }
+
+    /// Applies `decide` to the customer and records it with its audit event.
+    /// `decide` returns `None` for "nothing to change" (then nothing is
+    /// written); it may run more than once if another writer gets in first.
+    pub async fn change<F>(
+        &self,
+        id: &CustomerId,
+        actor: &Caller,
+        mut decide: F,
+    ) -> Result<Customer, Problem>
+    where
+        F: FnMut(&mut Customer) -> Result<Option<Change>, Problem>,
+    {
+        for _ in 0..MAX_ATTEMPTS {
+            let current = self.customer(id).await?;
+            let mut next = current.clone();
+            let Some(change) = decide(&mut next)? else {
+                return Ok(current);
+            };
+            let now = OffsetDateTime::now_utc();
+            let mut details = change.details;
+            next.case.risk = self.rater.rate(&next.application, next.case.findings());
+            if next.case.risk.level != current.case.risk.level
+                && let Some(map) = details.as_object_mut()
+            {
+                map.insert(
+                    "risk_level".into(),
+                    serde_json::json!({"from": current.case.risk.level, "to": next.case.risk.level}),
+                );
+            }
+            next.case.next_review_at = review_date(&next);
+            let event = AuditEvent::next(
+                id,
+                Some(&current.audit_head),
+                now,
+                actor,
+                change.action,
+                details,
+            );
+            next.version = current.version + 1;
+            next.updated_at = now;
+            next.audit_head = event.head();
+            match self
+                .store
+                .update(next.clone(), current.version, event)
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(customer_id = %id, action = change.action, version = next.version, "case changed");
+                    return Ok(next);
+                }
+                Err(StoreError::VersionConflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Problem::new(
+            problem::CONFLICT,
+            "the case is changing too often to apply this now; retry",
+        ))
+    }
+
+    /// Tries every pending step of the case, in order; a step whose service
+    /// is down stays pending (and so do the steps after it that depend on
+    /// it). Returns the customer as it then is.
+    pub async fn run_pending(&self, id: &CustomerId) -> Result<Customer, Problem> {
+        let customer = self.customer(id).await?;
+        for pending in customer.case.pending.clone() {
+            let outcome = match pending.step {
+                Step::Screening => self.screen_parties(id).await,
+                Step::RequestInformation => self.request_information(id).await,
+                Step::DecisionLetter => self.send_decision_letter(id).await,
+            };
+            if let Err(e) = outcome {
+                tracing::warn!(customer_id = %id, step = pending.step.as_str(), error = %e, "step left pending");
+                // Later steps wait for screening (the CDD level, and so the
+                // documents to ask for, depend on it).
+                if pending.step == Step::Screening {
+                    break;
+                }
+            }
+        }
+        self.customer(id).await
+    }
+}
+
+/// The next periodic review: from the approval once approved, else from
+/// when the case was opened, at the interval the risk sets.
+pub fn review_date(customer: &Customer) -> crate::domain::customer::CalendarDate {
+    let months = customer.case.risk.review_interval_months;
+    let from = match (&customer.case.status, &customer.case.decision) {
+        (CaseStatus::Approved, Some(d)) => d.taken.as_ref().map(|t| t.at.date()),
+        _ => None,
+    }
+    .unwrap_or(customer.created_at.date());
+    next_review(from, months)
+}

@@ -1,0 +1,155 @@
+//! The HTTP adapters: each finds its service through [`cdd_discovery`]
+//! (Cloud Map DNS, or a fixed `CDD_<SERVICE>_URL`) and calls it with
+//! intake's service token.
+//!
+//! Every request here is safe to repeat (GETs, screening which is keyed by
+//! subject, and letters with an `Idempotency-Key`), so a timed-out instance
+//! is retried on the next one; a refused connection always is.
+
+use async_trait::async_trait;
+use cdd_contracts::IDEMPOTENCY_KEY;
+use cdd_contracts::documents::{CustomerDocuments, Document};
+use cdd_contracts::letters::{Letter, LetterRequest};
+use cdd_contracts::screening::{AlertPage, BatchRequest, BatchScreening};
+use cdd_discovery::{CallError, ServiceClient};
+use reqwest::{Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::{DependencyError, DependencyResult, Documents, Letters, Screening, ServiceToken};
+
+/// One service reached over HTTP.
+#[derive(Clone)]
+pub struct HttpService {
+    client: ServiceClient,
+    http: reqwest::Client,
+    token: ServiceToken,
+}
+
+impl HttpService {
+    /// `http` must be the client `client` was made with (it carries the timeout).
+    pub fn new(client: ServiceClient, http: reqwest::Client, token: ServiceToken) -> Self {
+        Self {
+            client,
+            http,
+            token,
+        }
+    }
+
+    fn name(&self) -> String {
+        self.client.service().to_string()
+    }
+
+    fn unavailable(&self, detail: impl Into<String>) -> DependencyError {
+        DependencyError::Unavailable {
+            service: self.name(),
+            detail: detail.into(),
+        }
+    }
+
+    async fn send<F>(&self, build: F) -> DependencyResult<Response>
+    where
+        F: Fn(&reqwest::Url) -> reqwest::RequestBuilder,
+    {
+        let bearer = self.token.bearer().await.map_err(|e| self.unavailable(e))?;
+        self.client
+            .send(true, |base| build(base).bearer_auth(&bearer))
+            .await
+            .map_err(|e| match e {
+                CallError::Discovery(e) => self.unavailable(e.to_string()),
+                other => self.unavailable(other.to_string()),
+            })
+    }
+
+    /// The body as `T` on success; otherwise the problem's detail, as
+    /// unavailable (5xx, 429) or refused (other 4xx).
+    async fn read<T: DeserializeOwned>(&self, res: Response, what: &str) -> DependencyResult<T> {
+        let status = res.status();
+        if status.is_success() {
+            return res.json::<T>().await.map_err(|e| {
+                self.unavailable(format!("its answer to {what} could not be read: {e}"))
+            });
+        }
+        let body = res.text().await.unwrap_or_default();
+        let detail = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(str::to_string))
+            .unwrap_or_else(|| body.chars().take(300).collect());
+        let detail = format!("{what}: {detail}");
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            Err(self.unavailable(format!("{status}, {detail}")))
+        } else {
+            Err(DependencyError::Refused {
+                service: self.name(),
+                status: status.as_u16(),
+                detail,
+            })
+        }
+    }
+}
+
+fn join(base: &reqwest::Url, path: &str) -> reqwest::Url {
+    // A base URL may carry a path prefix (a proxy); keep it.
+    let mut url = base.clone();
+    let prefix = url.path().trim_end_matches('/').to_string();
+    url.set_path(&format!("{prefix}{path}"));
+    url
+}
+
+#[async_trait]
+impl Screening for HttpService {
+    async fn screen(&self, key: &str, batch: &BatchRequest) -> DependencyResult<BatchScreening> {
+        let res = self
+            .send(|base| {
+                self.http
+                    .post(join(base, "/v1/screenings/batch"))
+                    .header(IDEMPOTENCY_KEY, key)
+                    .json(batch)
+            })
+            .await?;
+        self.read(res, "screening the customer's parties").await
+    }
+
+    async fn alerts(&self, since: Option<&str>, limit: usize) -> DependencyResult<AlertPage> {
+        let res = self
+            .send(|base| {
+                let mut url = join(base, "/v1/alerts");
+                url.query_pairs_mut()
+                    .append_pair("since", since.unwrap_or(""))
+                    .append_pair("limit", &limit.to_string());
+                self.http.get(url)
+            })
+            .await?;
+        self.read(res, "reading the monitoring alerts").await
+    }
+}
+
+#[async_trait]
+impl Documents for HttpService {
+    async fn customer_documents(&self, customer_id: &str) -> DependencyResult<Vec<Document>> {
+        let res = self
+            .send(|base| {
+                self.http.get(join(
+                    base,
+                    &format!("/v1/customers/{customer_id}/documents"),
+                ))
+            })
+            .await?;
+        let list: CustomerDocuments = self.read(res, "listing the customer's documents").await?;
+        Ok(list.documents)
+    }
+}
+
+#[async_trait]
+impl Letters for HttpService {
+    async fn issue(&self, key: &str, request: &LetterRequest) -> DependencyResult<Letter> {
+        let res = self
+            .send(|base| {
+                self.http
+                    .post(join(base, "/v1/letters"))
+                    .header(IDEMPOTENCY_KEY, key)
+                    .json(request)
+            })
+            .await?;
+        self.read(res, "issuing a letter").await
+    }
+}

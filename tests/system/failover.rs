@@ -1,0 +1,42 @@
+//! A screening instance killed mid-run: onboarding goes on through another.
+
+use cdd_system_tests::{Platform, Storage};
+
+use crate::flows::{self, Staff};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_screening_instance_does_not_stop_onboarding() {
+    let mut platform = Platform::start(Storage::Embedded).await;
+    platform.add_instance("screening").await;
+    let staff = Staff::new();
+    let before = flows::submit(&platform, &staff, &flows::organisation(), "before-kill").await;
+    assert!(
+        before["case"]["pending"].as_array().unwrap().is_empty(),
+        "{before}"
+    );
+
+    // Kill the first instance; it stays in DNS, as a crashed task does until
+    // Cloud Map's health check removes it.
+    let first = platform.instance_ids("screening")[0].clone();
+    platform.kill(&first).await;
+    for i in 0..6 {
+        let mut body = flows::organisation();
+        body["legal_name"] = format!("Northwind Components {i} Ltd").into();
+        let customer = flows::submit(&platform, &staff, &body, &format!("after-kill-{i}")).await;
+        // Screened at once through the surviving instance: nothing pending.
+        assert!(
+            customer["case"]["pending"].as_array().unwrap().is_empty(),
+            "{customer}"
+        );
+        assert_eq!(customer["case"]["screening"]["parties_screened"], 3);
+    }
+    // The whole flow still completes.
+    flows::onboard(
+        &platform,
+        &staff,
+        &flows::listed_individual(),
+        "after-kill-person",
+    )
+    .await;
+    platform.stop().await;
+}

@@ -1,0 +1,9 @@
+//! System tests: the onboarding flow through the four real services found
+//! by DNS, on embedded storage and on an AWS emulator; an instance killed
+//! mid-run; a service down and back; ongoing monitoring.
+
+mod failover;
+mod flows;
+mod monitoring;
+mod onboarding;
+mod pending;
