@@ -31,6 +31,13 @@ fn spawn(dir: &std::path::Path, port: u16) -> Child {
         .env("PORT", port.to_string())
         .env("CDD_ENV", "local")
         .env("CDD_DATA_DIR", dir)
+        // Intake on its own: its dependencies refuse connections at once,
+        // so this measures intake's own work (the onboarding steps stay
+        // pending). `cargo bench -p cdd-system-tests --bench onboarding`
+        // measures creates with screening and the RFI letter done.
+        .env("CDD_SCREENING_URL", "http://127.0.0.1:1")
+        .env("CDD_DOCUMENTS_URL", "http://127.0.0.1:1")
+        .env("CDD_LETTERS_URL", "http://127.0.0.1:1")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

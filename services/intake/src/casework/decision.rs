@@ -98,17 +98,35 @@ impl Casework {
         .await
     }
 
-    /// Checks the required documents with the documents service: every one
-    /// must be verified to approve.
-    async fn unverified_documents(&self, customer: &Customer) -> Result<Vec<String>, Problem> {
+    /// The required documents as the documents service holds them now.
+    async fn document_states(
+        &self,
+        customer: &Customer,
+    ) -> Result<Vec<requirements::RequirementState>, Problem> {
         let documents = self
             .documents
             .customer_documents(customer.id.as_str())
             .await
             .map_err(|e| unavailable(&e))?;
-        Ok(
-            requirements::assess(&customer.case.risk.required_documents, &documents)
-                .into_iter()
+        Ok(requirements::assess(
+            &customer.case.risk.required_documents,
+            &documents,
+        ))
+    }
+
+    /// Refuses the decision while anything blocks it; for an approval,
+    /// returns the documents it rests on (kept in the audit trail as evidence).
+    async fn check_decidable(
+        &self,
+        customer: &Customer,
+        outcome: DecisionOutcome,
+    ) -> Result<serde_json::Value, Problem> {
+        let mut blocking = blockers(customer);
+        let mut evidence = serde_json::Value::Null;
+        if outcome == DecisionOutcome::Approve && blocking.is_empty() {
+            let states = self.document_states(customer).await?;
+            let unverified: Vec<String> = states
+                .iter()
                 .filter(|s| s.status != RequirementStatus::Verified)
                 .map(|s| {
                     let status = match s.status {
@@ -119,27 +137,26 @@ impl Casework {
                     };
                     format!("{} ({status})", s.description())
                 })
-                .collect(),
-        )
-    }
-
-    async fn check_decidable(
-        &self,
-        customer: &Customer,
-        outcome: DecisionOutcome,
-    ) -> Result<(), Problem> {
-        let mut blocking = blockers(customer);
-        if outcome == DecisionOutcome::Approve && blocking.is_empty() {
-            let unverified = self.unverified_documents(customer).await?;
+                .collect();
             if !unverified.is_empty() {
                 blocking.push(format!(
                     "required documents are not all verified: {}",
                     unverified.join("; ")
                 ));
             }
+            evidence = serde_json::json!(
+                states
+                    .iter()
+                    .map(|s| serde_json::json!({
+                        "requirement": s.required.requirement,
+                        "party": s.required.party,
+                        "documents": s.documents,
+                    }))
+                    .collect::<Vec<_>>()
+            );
         }
         if blocking.is_empty() {
-            Ok(())
+            Ok(evidence)
         } else {
             Err(conflict(format!(
                 "the case cannot be decided yet: {}",
@@ -163,7 +180,7 @@ impl Casework {
                 customer.case.status.as_str()
             )));
         }
-        self.check_decidable(&customer, outcome).await?;
+        let evidence = self.check_decidable(&customer, outcome).await?;
         self.change(id, caller, |c| {
             // Changed while the documents were checked (an alert arrived, or
             // another analyst proposed first): decide on what it is now.
@@ -184,7 +201,7 @@ impl Casework {
             });
             Ok(Some(Change::new(
                 "decision.proposed",
-                serde_json::json!({"outcome": outcome, "reason": reason}),
+                serde_json::json!({"outcome": outcome, "reason": reason, "verified_documents": evidence}),
             )))
         })
         .await
@@ -214,7 +231,7 @@ impl Casework {
                 "four eyes: you proposed this decision, so another approver must take it",
             ));
         }
-        self.check_decidable(&customer, outcome).await?;
+        let evidence = self.check_decidable(&customer, outcome).await?;
         let taken_at = OffsetDateTime::now_utc();
         let decided = self
             .change(id, caller, |c| {
@@ -247,6 +264,7 @@ impl Casework {
                         "proposed_by": proposed.by,
                         "proposed_outcome": proposed.outcome,
                         "follows_proposal": proposed.outcome == outcome,
+                        "verified_documents": evidence,
                     }),
                 )))
             })

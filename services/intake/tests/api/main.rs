@@ -2,6 +2,7 @@
 
 mod audit;
 mod aws;
+mod casework;
 mod customers;
 mod durability;
 mod edges;
