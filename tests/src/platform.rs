@@ -10,14 +10,13 @@ use cdd_discovery::dns::CloudMapDns;
 use cdd_platform::http::Shutdown;
 use cdd_platform::service::Service;
 use cdd_platform::settings::EnvReader;
-use tokio::task::JoinHandle;
 
 use crate::emulator::{AwsEmulator, AwsResources};
 
 /// The namespace the services are registered in.
 pub const NAMESPACE: &str = "cdd.test";
 /// Short, so a test sees a change of instances quickly (Cloud Map uses 10 s).
-const DNS_TTL: Duration = Duration::from_secs(1);
+pub const DNS_TTL: Duration = Duration::from_secs(1);
 
 /// Where the services keep their state.
 pub enum Storage {
@@ -27,18 +26,22 @@ pub enum Storage {
     Aws(Box<AwsResources>),
 }
 
-/// One running service instance.
+/// One running service instance, on its own thread and Tokio runtime so
+/// that killing it drops everything it runs, open connections included,
+/// as a crashed process would.
 pub struct Instance {
     pub service: &'static str,
     pub id: String,
     pub port: u16,
     shutdown: Shutdown,
-    handle: JoinHandle<std::io::Result<()>>,
+    kill: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: std::thread::JoinHandle<()>,
 }
 
-/// Builds a service from `vars` as its `main` would, and runs it.
-macro_rules! launch {
-    ($app:ty, $vars:expr, $shutdown:expr) => {{
+/// Builds a service from `vars` as its `main` would, reports its port, and
+/// serves until it is stopped (drained) or killed.
+macro_rules! serve_instance {
+    ($app:ty, $vars:expr, $shutdown:expr, $port_tx:expr, $kill_rx:expr) => {{
         let mut env = EnvReader::from_map($vars);
         let settings = <$app as Service>::read_settings(&mut env);
         if let Err(e) = env.finish() {
@@ -48,9 +51,11 @@ macro_rules! launch {
         let app = <$app>::build(settings, $shutdown.clone())
             .await
             .unwrap_or_else(|e| panic!("{} does not start: {e:#}", <$app as Service>::NAME));
-        let port = app.port();
-        let handle: JoinHandle<std::io::Result<()>> = tokio::spawn(app.run_until_stopped());
-        (port, handle)
+        let _ = $port_tx.send(app.port());
+        tokio::select! {
+            _ = app.run_until_stopped() => {}
+            _ = $kill_rx => {}
+        }
     }};
 }
 
@@ -156,13 +161,49 @@ impl Platform {
         };
         let vars = self.settings(service, n);
         let shutdown = Shutdown::new();
-        let (port, handle) = match service {
-            "intake" => launch!(cdd_intake::Application, vars, shutdown),
-            "screening" => launch!(cdd_screening::Application, vars, shutdown),
-            "documents" => launch!(cdd_documents::Application, vars, shutdown),
-            "letters" => launch!(cdd_letters::Application, vars, shutdown),
-            other => panic!("no service named {other}"),
-        };
+        let (port_tx, port_rx) = tokio::sync::oneshot::channel();
+        let (kill, kill_rx) = tokio::sync::oneshot::channel::<()>();
+        let stop = shutdown.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("{service}-{n}"))
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .expect("a runtime for the instance");
+                runtime.block_on(async move {
+                    match service {
+                        "intake" => {
+                            serve_instance!(cdd_intake::Application, vars, stop, port_tx, kill_rx)
+                        }
+                        "screening" => serve_instance!(
+                            cdd_screening::Application,
+                            vars,
+                            stop,
+                            port_tx,
+                            kill_rx
+                        ),
+                        "documents" => serve_instance!(
+                            cdd_documents::Application,
+                            vars,
+                            stop,
+                            port_tx,
+                            kill_rx
+                        ),
+                        "letters" => {
+                            serve_instance!(cdd_letters::Application, vars, stop, port_tx, kill_rx)
+                        }
+                        other => panic!("no service named {other}"),
+                    }
+                });
+                // Whatever the instance still runs (connections, workers) goes.
+                runtime.shutdown_background();
+            })
+            .expect("a thread for the instance");
+        let port = port_rx
+            .await
+            .unwrap_or_else(|_| panic!("{service}-{n} did not start; see the panic above"));
         let id = format!("{service}-{n}");
         self.dns.register(service, &id, Ipv4Addr::LOCALHOST, port);
         self.instances.push(Instance {
@@ -170,7 +211,8 @@ impl Platform {
             id: id.clone(),
             port,
             shutdown,
-            handle,
+            kill: Some(kill),
+            thread,
         });
         id
     }
@@ -193,18 +235,21 @@ impl Platform {
             .collect()
     }
 
-    /// Kills an instance without warning: its task is aborted, its port
-    /// closes, in-flight requests are cut. It stays registered in DNS, as
-    /// a crashed task does until Cloud Map's health check notices.
+    /// Kills an instance without warning: its runtime is dropped with
+    /// every task on it, so its port and its open connections close and
+    /// in-flight requests are cut. It stays registered in DNS, as a crashed
+    /// task does until Cloud Map's health check notices.
     pub async fn kill(&mut self, id: &str) {
         let at = self
             .instances
             .iter()
             .position(|i| i.id == id)
             .unwrap_or_else(|| panic!("no instance {id}"));
-        let instance = self.instances.remove(at);
-        instance.handle.abort();
-        let _ = instance.handle.await;
+        let mut instance = self.instances.remove(at);
+        if let Some(kill) = instance.kill.take() {
+            let _ = kill.send(());
+        }
+        let _ = tokio::task::spawn_blocking(move || instance.thread.join()).await;
     }
 
     /// Stops every instance (draining), the DNS server, and removes the
@@ -214,7 +259,8 @@ impl Platform {
             i.shutdown.trigger();
         }
         for i in self.instances {
-            let _ = tokio::time::timeout(Duration::from_secs(10), i.handle).await;
+            let joined = tokio::task::spawn_blocking(move || i.thread.join());
+            let _ = tokio::time::timeout(Duration::from_secs(15), joined).await;
         }
         self.dns.stop().await;
         if let Storage::Aws(resources) = self.storage {

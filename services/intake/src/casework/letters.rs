@@ -61,7 +61,7 @@ impl Casework {
             .customer_documents(id.as_str())
             .await
             .map_err(|e| unavailable(&e))?;
-        let states = requirements::assess(&customer.case.risk.required_documents, &documents);
+        let states = requirements::assess(&self.documents_to_request(&customer), &documents);
         let wanted: Vec<String> = states
             .iter()
             .filter(|s| {

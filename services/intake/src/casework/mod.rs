@@ -32,7 +32,7 @@ use crate::dependencies::{DependencyError, Documents, Letters, Screening};
 use crate::domain::audit::AuditEvent;
 use crate::domain::casefile::Step;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
-use crate::domain::risk::{RiskRater, next_review};
+use crate::domain::risk::{Findings, RequiredDocument, RiskRater, next_review};
 use crate::store::{CustomerStore, StoreError};
 
 /// How often a change is re-applied when other writers keep winning.
@@ -112,13 +112,41 @@ impl Casework {
             let now = OffsetDateTime::now_utc();
             let mut details = change.details;
             next.case.risk = self.rater.rate(&next.application, next.case.findings());
-            if next.case.risk.level != current.case.risk.level
-                && let Some(map) = details.as_object_mut()
+            let (before, after) = (&current.case.risk, &next.case.risk);
+            if let Some(map) = details.as_object_mut() {
+                if before.level != after.level {
+                    map.insert(
+                        "risk_level".into(),
+                        serde_json::json!({"from": before.level, "to": after.level}),
+                    );
+                }
+                if before.cdd_level != after.cdd_level {
+                    map.insert(
+                        "cdd_level".into(),
+                        serde_json::json!({"from": before.cdd_level, "to": after.cdd_level}),
+                    );
+                }
+                if before.required_documents != after.required_documents {
+                    map.insert(
+                        "required_documents".into(),
+                        serde_json::json!(after.required_documents),
+                    );
+                }
+            }
+            // Newly required documents (not only because of an undisposed
+            // potential match) are asked for in a further letter.
+            if next.case.status == CaseStatus::Open
+                && current.case.screening.is_some()
+                && !next.case.is_pending(Step::Screening)
             {
-                map.insert(
-                    "risk_level".into(),
-                    serde_json::json!({"from": current.case.risk.level, "to": next.case.risk.level}),
-                );
+                let asked = self.documents_to_request(&current);
+                if self
+                    .documents_to_request(&next)
+                    .iter()
+                    .any(|r| !asked.contains(r))
+                {
+                    next.case.add_pending(Step::RequestInformation, now);
+                }
             }
             next.case.next_review_at = review_date(&next);
             let event = AuditEvent::next(
@@ -149,6 +177,20 @@ impl Casework {
             problem::CONFLICT,
             "the case is changing too often to apply this now; retry",
         ))
+    }
+
+    /// The documents a request for information asks for: those the case
+    /// requires, leaving out what only an undisposed potential match adds
+    /// (most are false positives, and asking for more evidence because of
+    /// one would tell the customer they are under suspicion).
+    pub fn documents_to_request(&self, customer: &Customer) -> Vec<RequiredDocument> {
+        let findings = Findings {
+            open_alerts: 0,
+            ..customer.case.findings()
+        };
+        self.rater
+            .rate(&customer.application, findings)
+            .required_documents
     }
 
     /// Tries every pending step of the case, in order; a step whose service

@@ -1,0 +1,119 @@
+//! What `cdd up` prints once the platform is ready: where each instance
+//! listens (and its pid, to try failover by killing one), the Cloud Map
+//! records the services find one another by, development tokens, and
+//! commands to try.
+
+use std::path::Path;
+use std::time::Duration;
+
+use cdd_platform::auth::{DEVELOPMENT_KEY, Role, issue_token};
+
+use super::children::ServiceProcess;
+use super::cloud_map::{LocalCloudMap, NAMESPACE, TTL};
+
+/// The development tokens printed, by role and subject.
+const TOKENS: [(Role, &str); 3] = [
+    (Role::Clerk, "clerk-1"),
+    (Role::Analyst, "analyst-1"),
+    (Role::Approver, "approver-1"),
+];
+
+/// The last line of the banner; tests and scripts wait for it.
+pub const READY_LINE: &str = "Press Ctrl-C to stop.";
+
+pub fn print(
+    running: &[ServiceProcess],
+    cloud_map: &LocalCloudMap,
+    base_port: u16,
+    took: Duration,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    let day = Duration::from_secs(24 * 3600);
+    let first = |service: &str| {
+        running
+            .iter()
+            .find(|p| p.instance.service == service)
+            .map(|p| p.instance.url())
+    };
+    println!();
+    println!(
+        "CDD platform is up in {} ms (embedded storage in {})",
+        took.as_millis(),
+        data_dir.display()
+    );
+    let width = running
+        .iter()
+        .map(|p| p.label.len())
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    for p in running {
+        let url = p.instance.url();
+        println!(
+            "  {:<width$} {url}   pid {:<7}  (OpenAPI: {url}/openapi.json)",
+            p.label, p.pid
+        );
+    }
+
+    let dns = cloud_map.address();
+    println!();
+    println!(
+        "Cloud Map DNS on {dns} (UDP and TCP), namespace {NAMESPACE}, TTL {} s; the services find one another only through it:",
+        TTL.as_secs()
+    );
+    for record in cloud_map.srv_records() {
+        println!("  {record}");
+    }
+    println!("  (each service name and each SRV target also has an A record: 127.0.0.1)");
+    println!(
+        "  dig @{} -p {} SRV screening.{NAMESPACE}",
+        dns.ip(),
+        dns.port()
+    );
+
+    println!();
+    println!("Development tokens (valid 24 h, local only):");
+    for (role, sub) in TOKENS {
+        println!(
+            "  {:<9} {}",
+            role.as_str(),
+            issue_token(DEVELOPMENT_KEY, sub, role, day)?
+        );
+    }
+    if let Some(intake) = first("intake") {
+        let clerk = issue_token(DEVELOPMENT_KEY, "clerk-1", Role::Clerk, day)?;
+        println!();
+        println!("Onboard a customer:");
+        println!(
+            "  curl -s -X POST {intake}/v1/customers -H 'Authorization: Bearer {clerk}' -H 'Idempotency-Key: demo-1' -H 'Content-Type: application/json' \\\n    -d '{{\"kind\":\"individual\",\"name\":\"Maria Lopez\",\"birth_date\":\"1980-02-03\",\"nationalities\":[\"ES\"],\"country_of_residence\":\"ES\",\"address\":{{\"line1\":\"Calle 1\",\"city\":\"Madrid\",\"country\":\"ES\"}}}}'"
+        );
+        println!();
+        println!(
+            "Onboard two customers end to end (alerts, documents, four eyes, letters) and print their audit trails:"
+        );
+        println!("  cargo run -p cdd -- demo --base-port {base_port}");
+    }
+    if let Some(screening) = first("screening") {
+        let service = issue_token(DEVELOPMENT_KEY, "intake", Role::Service, day)?;
+        println!();
+        println!(
+            "Screen a name (without --lists-dir this is the FICTIONAL demo list; see GET /v1/lists):"
+        );
+        println!(
+            "  curl -s -X POST {screening}/v1/screenings -H 'Authorization: Bearer {service}' -H 'Content-Type: application/json' \\\n    -d '{{\"subject\":{{\"kind\":\"person\",\"name\":\"Ambrose Quilfeather\",\"birth_date\":\"1970-02-02\"}}}}'"
+        );
+    }
+    if let Some(letters) = first("letters") {
+        let analyst = issue_token(DEVELOPMENT_KEY, "analyst-1", Role::Analyst, day)?;
+        println!();
+        println!(
+            "Write a request-for-information letter (PDF), then fetch it from GET /v1/letters/{{id}}/content:"
+        );
+        println!(
+            "  curl -s -X POST {letters}/v1/letters -H 'Authorization: Bearer {analyst}' -H 'Idempotency-Key: demo-letter-1' -H 'Content-Type: application/json' \\\n    -d '{{\"template\":\"rfi\",\"customer_id\":\"demo-customer\",\"format\":\"pdf\",\"data\":{{\"customer_name\":\"Maria Lopez\",\"reference\":\"CDD-2026-000001\",\"address\":[\"Calle 1\",\"28001 Madrid\",\"Spain\"],\"documents\":[\"Proof of address\"]}}}}'"
+        );
+    }
+    println!();
+    println!("{READY_LINE}");
+    Ok(())
+}
