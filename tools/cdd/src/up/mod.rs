@@ -54,6 +54,10 @@ pub struct UpArgs {
     /// Give up if a service is not ready within this many seconds.
     #[arg(long, default_value_t = 30)]
     pub ready_timeout: u64,
+    /// Once everything is up, run `cdd demo` against it (two customers
+    /// onboarded end to end), then keep serving.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this is made,
@@ -177,6 +181,16 @@ async fn serve(
         started.elapsed(),
         &launch.data_root,
     )?;
+    if args.demo {
+        crate::demo::run(crate::demo::DemoArgs {
+            base_port: args.base_port,
+            wait: 60,
+        })
+        .await
+        .context("the demo onboarding failed")?;
+        println!();
+        println!("The platform keeps running; press Ctrl-C to stop it.");
+    }
 
     loop {
         let (index, how) = children::next_exit(running).await;

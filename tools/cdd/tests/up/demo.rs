@@ -1,7 +1,9 @@
 //! `cdd demo` against a running `cdd up`: both customers onboarded end to
 //! end, and an account of each that shows it.
 
+use std::io::{Read, Write};
 use std::process::Command;
+use std::time::Duration;
 
 use crate::helpers::Platform;
 
@@ -102,4 +104,34 @@ fn demo_without_a_platform_says_how_to_start_one() {
         )) && stderr.contains(&format!("cdd up --base-port {port}")),
         "{stderr}"
     );
+}
+
+#[test]
+fn up_with_demo_brings_the_platform_up_and_onboards_both_customers() {
+    let platform = Platform::start(&["--demo"], 0);
+    let done = platform.stdout.wait_for(Duration::from_secs(180), |l| {
+        l.starts_with("Onboarded 2 customers end to end")
+    });
+    assert!(
+        done.is_some(),
+        "the demo did not finish:\n{}\nstderr:\n{}",
+        platform.stdout.text(),
+        platform.stderr.text()
+    );
+    let still = platform.stdout.wait_for(Duration::from_secs(10), |l| {
+        l.contains("The platform keeps running")
+    });
+    assert!(still.is_some(), "{}", platform.stdout.text());
+    // Still serving after the demo.
+    let mut platform = platform;
+    assert!(platform.is_running(), "{}", platform.stderr.text());
+    let mut intake = std::net::TcpStream::connect(("127.0.0.1", platform.base_port)).unwrap();
+    intake
+        .write_all(b"GET /health/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    intake.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, _) = platform.stop();
+    assert!(status.success(), "{status}");
 }
