@@ -61,6 +61,16 @@ async fn replay(state: &AppState, record: &IdempotencyRecord) -> Response {
     res
 }
 
+/// 201 for a new customer, as it stands after the steps done at once.
+fn created(customer: &Customer) -> Response {
+    let mut res = with_etag(customer);
+    *res.status_mut() = StatusCode::CREATED;
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{}", customer.id)) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    res
+}
+
 fn key_reused() -> Problem {
     Problem::new(
         problem::IDEMPOTENCY_KEY_REUSED,
@@ -129,7 +139,7 @@ pub async fn create(
     let outcome = state
         .store
         .create(NewCustomer {
-            customer,
+            customer: customer.clone(),
             event,
             idempotency: record.clone(),
         })
@@ -139,10 +149,8 @@ pub async fn create(
             tracing::info!(customer_id = %id, "customer created");
             // Screening and the RFI letter now; what cannot be done now
             // stays pending on the case for the worker.
-            if let Err(e) = state.casework.run_pending(&id).await {
-                tracing::warn!(customer_id = %id, error = %e.detail, "onboarding steps left pending");
-            }
-            Ok(replay(&state, &record).await)
+            let now = state.casework.run_pending_from(customer).await;
+            Ok(created(&now))
         }
         CreateOutcome::AlreadyDone(existing) if existing.request_hash == hash => {
             Ok(replay(&state, &existing).await)
@@ -345,12 +353,8 @@ pub async fn patch(
     state.store.update(updated.clone(), expected, event).await?;
     tracing::info!(customer_id = %id, version = updated.version, "customer updated");
     if rescreen {
-        match state.casework.run_pending(&id).await {
-            Ok(now) => return Ok(with_etag(&now)),
-            Err(e) => {
-                tracing::warn!(customer_id = %id, error = %e.detail, "rescreening left pending")
-            }
-        }
+        let now = state.casework.run_pending_from(updated).await;
+        return Ok(with_etag(&now));
     }
     Ok(with_etag(&updated))
 }

@@ -270,10 +270,12 @@ impl Casework {
             })
             .await?;
         // The letter follows now, or from the worker if letters is down.
-        if let Err(e) = self.send_decision_letter(id).await {
-            tracing::warn!(customer_id = %id, error = %e.detail, "decision letter left pending");
-            return Ok(decided);
+        match self.send_decision_letter(decided.clone()).await {
+            Ok(sent) => Ok(sent),
+            Err(e) => {
+                tracing::warn!(customer_id = %id, error = %e.detail, "decision letter left pending");
+                Ok(decided)
+            }
         }
-        self.customer(id).await
     }
 }

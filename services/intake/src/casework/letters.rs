@@ -8,7 +8,7 @@ use super::requirements::{self, RequirementStatus};
 use super::{Casework, Change, intake_actor, unavailable};
 use crate::domain::casefile::{CaseLetter, DecisionOutcome, LetterPurpose, Step};
 use crate::domain::customer::{Address, CustomerProfile};
-use crate::domain::record::{Customer, CustomerId};
+use crate::domain::record::Customer;
 
 fn address_lines(address: &Address) -> Vec<String> {
     let mut lines = vec![address.line1.clone()];
@@ -49,12 +49,12 @@ fn count(customer: &Customer, purpose: LetterPurpose) -> usize {
 impl Casework {
     /// Asks letters for the request-for-information letter listing the
     /// documents still missing (or rejected); none if nothing is missing.
-    pub async fn request_information(&self, id: &CustomerId) -> Result<(), Problem> {
-        let customer = self.customer(id).await?;
+    pub async fn request_information(&self, customer: Customer) -> Result<Customer, Problem> {
+        let id = &customer.id.clone();
         if !customer.case.is_pending(Step::RequestInformation)
             || customer.case.is_pending(Step::Screening)
         {
-            return Ok(());
+            return Ok(customer);
         }
         let documents = self
             .documents
@@ -94,7 +94,7 @@ impl Casework {
                     .map_err(|e| unavailable(&e))?,
             )
         };
-        self.change(id, &intake_actor(), |c| {
+        self.change_from(id, Some(customer.clone()), &intake_actor(), |c| {
             if !c.case.is_pending(Step::RequestInformation) {
                 return Ok(None);
             }
@@ -127,20 +127,19 @@ impl Casework {
                 }
             }))
         })
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Sends the letter that tells the customer the decision taken.
-    pub async fn send_decision_letter(&self, id: &CustomerId) -> Result<(), Problem> {
-        let customer = self.customer(id).await?;
+    pub async fn send_decision_letter(&self, customer: Customer) -> Result<Customer, Problem> {
+        let id = &customer.id.clone();
         let taken = customer
             .case
             .decision
             .as_ref()
             .and_then(|d| d.taken.clone());
         let Some(taken) = taken.filter(|_| customer.case.is_pending(Step::DecisionLetter)) else {
-            return Ok(());
+            return Ok(customer);
         };
         let (template, purpose) = match taken.outcome {
             DecisionOutcome::Approve => (templates::ONBOARDING_APPROVAL, LetterPurpose::Approval),
@@ -159,7 +158,7 @@ impl Casework {
             .issue(&key, &request)
             .await
             .map_err(|e| unavailable(&e))?;
-        self.change(id, &intake_actor(), |c| {
+        self.change_from(id, Some(customer.clone()), &intake_actor(), |c| {
             if !c.case.is_pending(Step::DecisionLetter) {
                 return Ok(None);
             }
@@ -183,7 +182,6 @@ impl Casework {
                 }),
             )))
         })
-        .await?;
-        Ok(())
+        .await
     }
 }

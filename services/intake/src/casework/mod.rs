@@ -98,13 +98,32 @@ impl Casework {
         &self,
         id: &CustomerId,
         actor: &Caller,
+        decide: F,
+    ) -> Result<Customer, Problem>
+    where
+        F: FnMut(&mut Customer) -> Result<Option<Change>, Problem>,
+    {
+        self.change_from(id, None, actor, decide).await
+    }
+
+    /// [`Self::change`] starting from a record the caller has just read or
+    /// written (saving a read); if it is stale, the write is refused and
+    /// the change re-applied to a fresh read.
+    pub async fn change_from<F>(
+        &self,
+        id: &CustomerId,
+        mut known: Option<Customer>,
+        actor: &Caller,
         mut decide: F,
     ) -> Result<Customer, Problem>
     where
         F: FnMut(&mut Customer) -> Result<Option<Change>, Problem>,
     {
         for _ in 0..MAX_ATTEMPTS {
-            let current = self.customer(id).await?;
+            let current = match known.take() {
+                Some(customer) => customer,
+                None => self.customer(id).await?,
+            };
             let mut next = current.clone();
             let Some(change) = decide(&mut next)? else {
                 return Ok(current);
@@ -198,22 +217,31 @@ impl Casework {
     /// it). Returns the customer as it then is.
     pub async fn run_pending(&self, id: &CustomerId) -> Result<Customer, Problem> {
         let customer = self.customer(id).await?;
+        Ok(self.run_pending_from(customer).await)
+    }
+
+    /// [`Self::run_pending`] for a customer just read or written.
+    pub async fn run_pending_from(&self, mut customer: Customer) -> Customer {
+        let id = customer.id.clone();
         for pending in customer.case.pending.clone() {
             let outcome = match pending.step {
-                Step::Screening => self.screen_parties(id).await,
-                Step::RequestInformation => self.request_information(id).await,
-                Step::DecisionLetter => self.send_decision_letter(id).await,
+                Step::Screening => self.screen_parties(customer.clone()).await,
+                Step::RequestInformation => self.request_information(customer.clone()).await,
+                Step::DecisionLetter => self.send_decision_letter(customer.clone()).await,
             };
-            if let Err(e) = outcome {
-                tracing::warn!(customer_id = %id, step = pending.step.as_str(), error = %e, "step left pending");
-                // Later steps wait for screening (the CDD level, and so the
-                // documents to ask for, depend on it).
-                if pending.step == Step::Screening {
-                    break;
+            match outcome {
+                Ok(next) => customer = next,
+                Err(e) => {
+                    tracing::warn!(customer_id = %id, step = pending.step.as_str(), error = %e, "step left pending");
+                    // Later steps wait for screening (the CDD level, and so
+                    // the documents to ask for, depend on it).
+                    if pending.step == Step::Screening {
+                        break;
+                    }
                 }
             }
         }
-        self.customer(id).await
+        customer
     }
 }
 

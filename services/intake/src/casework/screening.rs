@@ -6,16 +6,16 @@ use time::OffsetDateTime;
 
 use super::{Casework, Change, intake_actor, parties, unavailable};
 use crate::domain::casefile::{Alert, AlertSource, ScreeningRecord, Step};
-use crate::domain::record::CustomerId;
+use crate::domain::record::Customer;
 
 impl Casework {
     /// Screens the customer and every related party (enrolling them for
     /// monitoring) and records the potential matches as alerts.
-    pub async fn screen_parties(&self, id: &CustomerId) -> Result<(), Problem> {
-        let customer = self.customer(id).await?;
+    pub async fn screen_parties(&self, customer: Customer) -> Result<Customer, Problem> {
         if !customer.case.is_pending(Step::Screening) {
-            return Ok(());
+            return Ok(customer);
         }
+        let id = &customer.id.clone();
         let screened = parties::of(&customer);
         // The version in the key: a retry of this screening is the same
         // request; a screening after an amendment is a new one.
@@ -36,7 +36,7 @@ impl Casework {
             )));
         }
         let now = OffsetDateTime::now_utc();
-        self.change(id, &intake_actor(), |c| {
+        self.change_from(id, Some(customer.clone()), &intake_actor(), |c| {
             // Amended since: this screening is of parties that may no longer
             // be the case's; the amendment left the step pending to redo.
             if !c.case.is_pending(Step::Screening) || parties::of(c) != screened {
@@ -98,7 +98,6 @@ impl Casework {
                 }),
             )))
         })
-        .await?;
-        Ok(())
+        .await
     }
 }
