@@ -2,13 +2,24 @@
 
 use std::time::Duration;
 
-use cdd_system_tests::{Platform, Storage};
+use cdd_system_tests::{AwsEmulator, Platform, Storage};
 
 use crate::flows::{self, Staff};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_screening_instance_does_not_stop_onboarding() {
-    let mut platform = Platform::start(Storage::Embedded).await;
+    let platform = Platform::start(Storage::Embedded).await;
+    kill_one_screening_instance_mid_run(platform).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_screening_instance_does_not_stop_onboarding_on_aws() {
+    let emulator = AwsEmulator::start().await;
+    let platform = Platform::start_on_aws(&emulator).await;
+    kill_one_screening_instance_mid_run(platform).await;
+}
+
+async fn kill_one_screening_instance_mid_run(mut platform: Platform) {
     platform.add_instance("screening").await;
     // Intake may have resolved screening while it had one instance; the
     // second is in its answers once that answer's TTL (1 s here, 10 s in
