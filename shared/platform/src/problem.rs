@@ -47,6 +47,7 @@ problem_types! {
     IDEMPOTENCY_KEY_REUSED = ("idempotency-key-reused", UNPROCESSABLE_ENTITY, "The Idempotency-Key was already used with a different request");
     TIMEOUT = ("timeout", SERVICE_UNAVAILABLE, "The request took too long");
     DEPENDENCY_UNAVAILABLE = ("dependency-unavailable", SERVICE_UNAVAILABLE, "A service this request depends on is unavailable");
+    DEPENDENCY_REFUSED = ("dependency-refused", BAD_GATEWAY, "A service this request depends on refused it");
     INTERNAL = ("internal-error", INTERNAL_SERVER_ERROR, "Internal error");
 }
 

@@ -69,7 +69,18 @@ pub fn unavailable(err: &DependencyError) -> Problem {
             RETRY_AFTER_SECS,
             err,
         ),
-        DependencyError::Refused { .. } => Problem::internal(err),
+        // Retrying will not help: a misconfiguration (keys, versions) or a
+        // rule of the other service; the detail says which.
+        DependencyError::Refused {
+            service, detail, ..
+        } => {
+            let mut p = Problem::new(
+                problem::DEPENDENCY_REFUSED,
+                format!("the {service} service refused intake's request: {detail}"),
+            );
+            p.internal = Some(err.to_string());
+            p
+        }
     }
 }
 
@@ -255,4 +266,33 @@ pub fn review_date(customer: &Customer) -> crate::domain::customer::CalendarDate
     }
     .unwrap_or(customer.created_at.date());
     next_review(from, months)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_down_is_503_with_retry_after_and_a_refusal_is_502() {
+        let down = unavailable(&DependencyError::Unavailable {
+            service: "screening".into(),
+            detail: "connection refused".into(),
+        });
+        assert_eq!(down.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(down.retry_after, Some(RETRY_AFTER_SECS));
+        assert!(down.detail.contains("screening"));
+
+        let refused = unavailable(&DependencyError::Refused {
+            service: "letters".into(),
+            status: 422,
+            detail: "issuing a letter: data.documents is required".into(),
+        });
+        assert_eq!(refused.status(), http::StatusCode::BAD_GATEWAY);
+        assert!(refused.detail.contains("letters"), "{}", refused.detail);
+        assert!(
+            refused.detail.contains("data.documents"),
+            "{}",
+            refused.detail
+        );
+    }
 }

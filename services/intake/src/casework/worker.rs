@@ -26,17 +26,36 @@ pub async fn run(casework: Arc<Casework>, interval: Duration, shutdown: Shutdown
     }
 }
 
-/// One round: pending steps, then the monitoring feed.
+/// Batches one round works through at most, so that the monitoring feed
+/// is read too while a long backlog drains.
+const MAX_BATCHES: usize = 50;
+
+/// One round: pending steps, batch after batch while they get done, then
+/// the monitoring feed.
 pub async fn round(casework: &Casework) {
-    match casework.store.with_pending_steps(BATCH).await {
-        Ok(ids) => {
-            for id in ids {
-                if let Err(e) = casework.run_pending(&id).await {
-                    tracing::warn!(customer_id = %id, error = %e.detail, "pending steps not finished");
+    for _ in 0..MAX_BATCHES {
+        let ids = match casework.store.with_pending_steps(BATCH).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list pending work");
+                break;
+            }
+        };
+        let mut finished = 0;
+        for id in &ids {
+            match casework.run_pending(id).await {
+                Ok(customer) if customer.case.pending.is_empty() => finished += 1,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(customer_id = %id, error = %e.detail, "pending steps not finished")
                 }
             }
         }
-        Err(e) => tracing::warn!(error = %e, "could not list pending work"),
+        // A short batch was the whole backlog; a batch where nothing
+        // finished means the services are still down: wait for the next round.
+        if ids.len() < BATCH || finished == 0 {
+            break;
+        }
     }
     match casework.collect_monitoring_alerts().await {
         Ok(0) => {}
