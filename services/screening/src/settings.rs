@@ -40,6 +40,9 @@ pub struct ScreeningSettings {
     /// The DynamoDB table for monitored subjects and alerts
     /// (`CDD_SCREENING_TABLE`), with the AWS backend.
     pub table: Option<String>,
+    /// How often this task checks its list source for new files and reloads
+    /// (`CDD_LISTS_CHECK_INTERVAL_MS`, default 5 minutes; 0 turns it off).
+    pub lists_check_interval: Option<std::time::Duration>,
 }
 
 impl ScreeningSettings {
@@ -85,10 +88,13 @@ impl ScreeningSettings {
                 ListSource::Demo
             }
         };
+        let every = env.parsed_or("CDD_LISTS_CHECK_INTERVAL_MS", 300_000u64);
+        let lists_check_interval = (every > 0).then(|| std::time::Duration::from_millis(every));
         Some(Self {
             common,
             lists,
             table,
+            lists_check_interval,
         })
     }
 }

@@ -26,6 +26,8 @@ pub struct Application {
     shutdown: Shutdown,
     monitor: Arc<Monitor>,
     port: u16,
+    /// The list source's fingerprint at start and how often to check it.
+    follow: Option<(Option<String>, Duration)>,
 }
 
 struct ServiceReadiness(Arc<Monitor>);
@@ -79,6 +81,10 @@ impl Application {
             (ListSource::S3 { .. }, Some(sdk)) => Some(cdd_platform::aws::s3(sdk)),
             _ => None,
         };
+        // Taken before the load, so a change made while loading is noticed.
+        let fingerprint = crate::monitoring::follow::fingerprint(&settings.lists, s3.as_ref())
+            .await
+            .ok();
         let first = load_from_source(&settings.lists, s3.as_ref())
             .await
             .map_err(|e| {
@@ -109,6 +115,9 @@ impl Application {
             shutdown,
             monitor,
             port,
+            follow: settings
+                .lists_check_interval
+                .map(|every| (fingerprint, every)),
         })
     }
 
@@ -132,6 +141,14 @@ impl Application {
                 tracing::error!(error = %e, "rescreening monitored subjects at start failed; the next reload retries");
             }
         });
+        if let Some((seen, every)) = self.follow {
+            tokio::spawn(crate::monitoring::follow::follow(
+                self.monitor.clone(),
+                seen,
+                every,
+                self.shutdown.clone(),
+            ));
+        }
         serve(self.listener, self.router, self.shutdown, DRAIN).await
     }
 }

@@ -208,3 +208,70 @@ async fn lists_from_s3_and_alerts_in_dynamodb() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_s3_fingerprint_follows_the_objects_under_the_prefix_only() {
+    use cdd_screening::monitoring::follow::fingerprint;
+    use cdd_screening::settings::ListSource;
+    let endpoint = endpoint();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&endpoint)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .load()
+        .await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = format!("lists-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let source = ListSource::S3 {
+        bucket: bucket.clone(),
+        prefix: "lists/".into(),
+    };
+    put(
+        &s3,
+        &bucket,
+        "lists/ofac_sdn_2024-01-01/sdn.csv",
+        demo_file("sdn.csv"),
+    )
+    .await;
+    let first = fingerprint(&source, Some(&s3)).await.unwrap();
+    assert_eq!(
+        fingerprint(&source, Some(&s3)).await.unwrap(),
+        first,
+        "nothing changed"
+    );
+    put(&s3, &bucket, "elsewhere/notes.txt", b"not a list".to_vec()).await;
+    assert_eq!(
+        fingerprint(&source, Some(&s3)).await.unwrap(),
+        first,
+        "outside the prefix"
+    );
+    put(
+        &s3,
+        &bucket,
+        "lists/ofac_sdn_2024-02-01/sdn.csv",
+        demo_file("sdn.csv"),
+    )
+    .await;
+    let second = fingerprint(&source, Some(&s3)).await.unwrap();
+    assert_ne!(second, first, "a new vintage");
+    // The same key rewritten with other bytes: another ETag.
+    put(
+        &s3,
+        &bucket,
+        "lists/ofac_sdn_2024-02-01/sdn.csv",
+        with_row(demo_file("sdn.csv"), "900098,\"X, Y\",\"individual\",\"DEMO-FICTIONAL\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"FICTIONAL DEMO ENTRY.\""),
+    )
+    .await;
+    assert_ne!(
+        fingerprint(&source, Some(&s3)).await.unwrap(),
+        second,
+        "a rewritten object"
+    );
+}

@@ -265,6 +265,11 @@ impl LiveLists {
         &self.source
     }
 
+    /// What identifies the source's files now (see [`super::follow`]).
+    pub async fn fingerprint(&self) -> Result<String, LoadError> {
+        super::follow::fingerprint(&self.source, self.s3.as_ref()).await
+    }
+
     /// Loads the configured source again (does not swap it in).
     pub async fn load(&self) -> Result<LoadedLists, LoadError> {
         load_from_source(&self.source, self.s3.as_ref()).await

@@ -15,6 +15,7 @@
 //! them in the screening answer) and those already alerted are its *known*
 //! matches; a rescreen reports only `is_match` results that are not known.
 
+pub mod follow;
 pub mod lists;
 pub mod reload;
 

@@ -31,6 +31,11 @@ pub async fn spawn_demo_app() -> TestApp {
 
 /// The app on `lists` (`CDD_LISTS_DIR`), or the demo list without one.
 pub async fn spawn_app(lists: Option<&Path>) -> TestApp {
+    spawn_app_with(lists, &[]).await
+}
+
+/// [`spawn_app`] with more settings.
+pub async fn spawn_app_with(lists: Option<&Path>, extra: &[(&str, &str)]) -> TestApp {
     cdd_platform::telemetry::init_for_tests();
     let data = tempfile::tempdir().unwrap();
     let mut vars: HashMap<String, String> = HashMap::from([
@@ -41,6 +46,9 @@ pub async fn spawn_app(lists: Option<&Path>) -> TestApp {
     ]);
     if let Some(dir) = lists {
         vars.insert("CDD_LISTS_DIR".into(), dir.display().to_string());
+    }
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
     }
     let mut env = EnvReader::from_map(vars);
     let settings = ScreeningSettings::read(&mut env).unwrap();

@@ -4,7 +4,7 @@
 use cdd_platform::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{add_demo_vintage, person, spawn_app, spawn_demo_app};
+use crate::helpers::{add_demo_vintage, person, spawn_app, spawn_app_with, spawn_demo_app};
 
 /// Appends a row to an OFAC CSV (before its end-of-file 0x1A byte).
 fn add_row(file: &std::path::Path, row: &str) {
@@ -141,4 +141,56 @@ async fn requests_keep_being_answered_during_a_reload() {
     assert_eq!(status, 200, "{outcome}");
     let versions = screening.await.unwrap();
     assert!(!versions.is_empty() && versions.len() <= 2, "{versions:?}");
+}
+
+#[tokio::test]
+async fn every_task_follows_its_list_source_without_being_asked() {
+    let lists = tempfile::tempdir().unwrap();
+    add_demo_vintage(lists.path(), "ofac_sdn_2024-01-01");
+    let app = spawn_app_with(
+        Some(lists.path()),
+        &[("CDD_LISTS_CHECK_INTERVAL_MS", "100")],
+    )
+    .await;
+    let (_, before) = app.get_json("/v1/lists", Role::Clerk).await;
+    let first = before["current"]["id"].as_str().unwrap().to_string();
+
+    // A newer vintage lands in the source (another task was asked to
+    // reload, or the list job wrote it): this task picks it up by itself.
+    // Written aside and moved in whole, as a list job should.
+    let staging = tempfile::tempdir().unwrap();
+    add_demo_vintage(staging.path(), "ofac_sdn_2024-03-01");
+    let sdn = staging.path().join("ofac_sdn_2024-03-01").join("sdn.csv");
+    // OFAC's files end with a DOS end-of-file mark; the new row goes before it.
+    let mut text = std::fs::read_to_string(&sdn)
+        .unwrap()
+        .trim_end_matches('\u{1a}')
+        .to_string();
+    text.push_str("900099,\"NEWLYLISTED, Oskar\",\"individual\",\"DEMO-FICTIONAL\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"FICTIONAL DEMO ENTRY.\"\r\n\u{1a}");
+    std::fs::write(&sdn, text).unwrap();
+    std::fs::rename(
+        staging.path().join("ofac_sdn_2024-03-01"),
+        lists.path().join("ofac_sdn_2024-03-01"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let after = loop {
+        let (_, now) = app.get_json("/v1/lists", Role::Clerk).await;
+        if now["current"]["id"] != first.as_str() {
+            break now;
+        }
+        assert!(std::time::Instant::now() < deadline, "no reload: {now}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(after["last_reload"]["outcome"], "loaded", "{after}");
+    let (status, found) = app
+        .post_json("/v1/screenings", Role::Clerk, &person("Oskar Newlylisted"))
+        .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(
+        found["matches"][0]["entity_id"], "ofac-sdn:900099",
+        "{found}"
+    );
+    assert_eq!(found["matches"][0]["is_match"], true);
+    app.stop().await;
 }
