@@ -109,10 +109,34 @@ pub async fn create_single_table(
     Ok(())
 }
 
+/// For a store's readiness check: the table exists and takes writes.
+pub async fn table_ready(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), String> {
+    let out = client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| item::failure("describing the table", e))?;
+    match out
+        .table()
+        .and_then(|t| t.table_status())
+        .map(|s| s.as_str())
+    {
+        Some("ACTIVE" | "UPDATING") => Ok(()),
+        other => Err(format!("table {table} is {}", other.unwrap_or("unknown"))),
+    }
+}
+
 /// Building and reading DynamoDB items the way every service stores them:
-/// key attributes plus the record as JSON text in `body`.
+/// key attributes plus the record as JSON text in `body`; and the pieces of
+/// the conditional transactions every store writes them with.
 pub mod item {
     use std::collections::HashMap;
+
+    use aws_sdk_dynamodb::config::http::HttpResponse;
+    use aws_sdk_dynamodb::error::SdkError;
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
     use aws_sdk_dynamodb::error::DisplayErrorContext;
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -149,6 +173,54 @@ pub mod item {
     /// A record as the JSON text of a `body` attribute.
     pub fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
         serde_json::to_string(v).map_err(|e| e.to_string())
+    }
+
+    /// A transaction item that puts `item`, under `condition` (with its
+    /// attribute names and values) when there is one.
+    pub fn put(
+        table: &str,
+        item: Item,
+        condition: Option<&str>,
+        names: Option<HashMap<String, String>>,
+        values: Option<Item>,
+    ) -> Result<TransactWriteItem, String> {
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_string))
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// The transaction was cancelled (a condition failed, or a conflict).
+    pub fn transaction_cancelled(err: &SdkError<TransactWriteItemsError, HttpResponse>) -> bool {
+        matches!(
+            err.as_service_error(),
+            Some(TransactWriteItemsError::TransactionCanceledException(_))
+        )
+    }
+
+    /// Which items of a cancelled transaction failed their condition, when
+    /// the service says (some emulators give no reasons: then `None`).
+    pub fn failed_conditions(
+        err: &SdkError<TransactWriteItemsError, HttpResponse>,
+    ) -> Option<Vec<bool>> {
+        match err.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(e))
+                if !e.cancellation_reasons().is_empty() =>
+            {
+                Some(
+                    e.cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code() == Some("ConditionalCheckFailed"))
+                        .collect(),
+                )
+            }
+            _ => None,
+        }
     }
 
     /// An SDK failure with its whole cause chain, for a store's "unavailable" error.

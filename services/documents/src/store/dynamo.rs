@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use cdd_platform::aws::item::{self, Item, n, s};
 
 use super::{DocumentStore, StoreError, StoreResult};
@@ -67,16 +67,8 @@ fn put(
     item: Item,
     condition: Option<(&str, Option<Item>)>,
 ) -> StoreResult<TransactWriteItem> {
-    let mut builder = Put::builder().table_name(table).set_item(Some(item));
-    if let Some((expression, values)) = condition {
-        builder = builder
-            .condition_expression(expression)
-            .set_expression_attribute_values(values);
-    }
-    let put = builder
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    let (expression, values) = condition.unzip();
+    item::put(table, item, expression, None, values.flatten()).map_err(StoreError::Corrupt)
 }
 
 /// Whether a cancelled transaction failed on a condition (an emulator that
@@ -84,15 +76,8 @@ fn put(
 fn is_condition_failure(
     err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
 ) -> bool {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
-            e.cancellation_reasons().is_empty()
-                || e.cancellation_reasons()
-                    .iter()
-                    .any(|r| r.code() == Some("ConditionalCheckFailed"))
-        }
-        _ => false,
-    }
+    item::transaction_cancelled(err)
+        && item::failed_conditions(err).is_none_or(|failed| failed.contains(&true))
 }
 
 impl DynamoDocumentStore {
@@ -191,12 +176,8 @@ impl DocumentStore for DynamoDocumentStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        self.client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
+        cdd_platform::aws::table_ready(&self.client, &self.table)
             .await
-            .map_err(|e| unavailable("describing the table", e))?;
-        Ok(())
+            .map_err(StoreError::Unavailable)
     }
 }

@@ -24,9 +24,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
@@ -96,59 +94,25 @@ fn work_marker(table: &str, c: &Customer) -> StoreResult<TransactWriteItem> {
         ("pk".to_string(), s(WORK_PK)),
         ("sk".to_string(), s(c.id.as_str())),
     ]);
-    let corrupt = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Corrupt(e.to_string());
-    Ok(if c.case.pending.is_empty() {
-        TransactWriteItem::builder()
-            .delete(
-                Delete::builder()
-                    .table_name(table)
-                    .set_key(Some(key))
-                    .build()
-                    .map_err(corrupt)?,
-            )
-            .build()
-    } else {
-        TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(table)
-                    .set_item(Some(key))
-                    .build()
-                    .map_err(corrupt)?,
-            )
-            .build()
-    })
+    if !c.case.pending.is_empty() {
+        return item::put(table, key, None, None, None).map_err(StoreError::Corrupt);
+    }
+    let delete = Delete::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(TransactWriteItem::builder().delete(delete).build())
 }
 
+/// A transaction item that puts `item` under `condition`.
 fn put(
     table: &str,
     item: Item,
     condition: &str,
     values: Option<Item>,
 ) -> StoreResult<TransactWriteItem> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression(condition)
-        .set_expression_attribute_values(values)
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(TransactWriteItem::builder().put(put).build())
-}
-
-/// Which of a cancelled transaction's items failed their condition.
-fn failed_conditions(
-    err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> Option<Vec<bool>> {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => Some(
-            e.cancellation_reasons()
-                .iter()
-                .map(|r| r.code() == Some("ConditionalCheckFailed"))
-                .collect(),
-        ),
-        _ => None,
-    }
+    item::put(table, item, Some(condition), None, values).map_err(StoreError::Corrupt)
 }
 
 impl DynamoStore {
@@ -264,7 +228,7 @@ impl CustomerStore for DynamoStore {
             Ok(_) => Ok(CreateOutcome::Created),
             Err(err) => {
                 let key_taken =
-                    failed_conditions(&err).map(|f| f.first().copied().unwrap_or(false));
+                    item::failed_conditions(&err).map(|f| f.first().copied().unwrap_or(false));
                 // Some emulators leave out the reasons: then look for the record.
                 if key_taken != Some(false)
                     && let Some(existing) = self.find_idempotency(&new.idempotency.key).await?
@@ -330,18 +294,16 @@ impl CustomerStore for DynamoStore {
             .await
         {
             Ok(_) => Ok(()),
-            Err(err) => match failed_conditions(&err) {
-                Some(_) => {
-                    if self.get(&id).await?.is_none() {
-                        Err(StoreError::NotFound)
-                    } else {
-                        Err(StoreError::VersionConflict {
-                            expected: expected_version,
-                        })
-                    }
+            Err(err) if item::transaction_cancelled(&err) => {
+                if self.get(&id).await?.is_none() {
+                    Err(StoreError::NotFound)
+                } else {
+                    Err(StoreError::VersionConflict {
+                        expected: expected_version,
+                    })
                 }
-                None => Err(unavailable("updating a customer", err)),
-            },
+            }
+            Err(err) => Err(unavailable("updating a customer", err)),
         }
     }
 
@@ -451,25 +413,9 @@ impl CustomerStore for DynamoStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        let out = self
-            .client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
+        cdd_platform::aws::table_ready(&self.client, &self.table)
             .await
-            .map_err(|e| unavailable("describing the table", e))?;
-        let status = out
-            .table()
-            .and_then(|t| t.table_status())
-            .map(|s| s.as_str().to_string());
-        match status.as_deref() {
-            Some("ACTIVE") | Some("UPDATING") => Ok(()),
-            other => Err(StoreError::Unavailable(format!(
-                "table {} is {}",
-                self.table,
-                other.unwrap_or("unknown")
-            ))),
-        }
+            .map_err(StoreError::Unavailable)
     }
 }
 

@@ -23,8 +23,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
@@ -105,35 +104,7 @@ fn put(
     names: Option<HashMap<String, String>>,
     values: Option<Item>,
 ) -> StoreResult<TransactWriteItem> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression(condition)
-        .set_expression_attribute_names(names)
-        .set_expression_attribute_values(values)
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(TransactWriteItem::builder().put(put).build())
-}
-
-/// Which items of a cancelled transaction failed their condition, when the
-/// service says (some emulators do not).
-fn failed_conditions(
-    err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> Option<Vec<bool>> {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e))
-            if !e.cancellation_reasons().is_empty() =>
-        {
-            Some(
-                e.cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code() == Some("ConditionalCheckFailed"))
-                    .collect(),
-            )
-        }
-        _ => None,
-    }
+    item::put(table, item, Some(condition), names, values).map_err(StoreError::Corrupt)
 }
 
 impl DynamoStore {
@@ -274,7 +245,7 @@ impl TemplateStore for DynamoStore {
             name: template.name.clone(),
             version: template.version,
         };
-        match failed_conditions(&err).as_deref() {
+        match item::failed_conditions(&err).as_deref() {
             Some([true, ..]) => Err(exists()),
             // The catalogue already names a later version: this one only
             // fills a gap, so it is put alone.
@@ -455,7 +426,7 @@ impl LetterStore for DynamoStore {
         let Err(err) = result else {
             return Ok(());
         };
-        match failed_conditions(&err).as_deref() {
+        match item::failed_conditions(&err).as_deref() {
             Some([true, ..]) => Err(StoreError::ClaimLost),
             Some(_) => Err(StoreError::Corrupt(format!(
                 "letter {} is already recorded",
@@ -499,24 +470,8 @@ impl LetterStore for DynamoStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        let out = self
-            .client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
+        cdd_platform::aws::table_ready(&self.client, &self.table)
             .await
-            .map_err(|e| unavailable("describing the table", e))?;
-        let status = out
-            .table()
-            .and_then(|t| t.table_status())
-            .map(|s| s.as_str().to_owned());
-        match status.as_deref() {
-            Some("ACTIVE" | "UPDATING") => Ok(()),
-            other => Err(StoreError::Unavailable(format!(
-                "table {} is {}",
-                self.table,
-                other.unwrap_or("unknown")
-            ))),
-        }
+            .map_err(StoreError::Unavailable)
     }
 }

@@ -19,9 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{ReturnValue, TransactWriteItem};
 use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
@@ -69,13 +67,7 @@ fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
 }
 
 fn put(item: Item, table: &str, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .set_condition_expression(condition.map(str::to_string))
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    item::put(table, item, condition, None, None).map_err(StoreError::Corrupt)
 }
 
 fn known_item(subject_ref: &str, entity: &EntityId) -> Item {
@@ -83,15 +75,6 @@ fn known_item(subject_ref: &str, entity: &EntityId) -> Item {
         ("pk".into(), s(subject_pk(subject_ref))),
         ("sk".into(), s(format!("{KNOWN}{entity}"))),
     ])
-}
-
-fn condition_failed(
-    err: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> bool {
-    matches!(
-        err.as_service_error(),
-        Some(TransactWriteItemsError::TransactionCanceledException(_))
-    )
 }
 
 impl DynamoStore {
@@ -271,7 +254,7 @@ impl MonitoringStore for DynamoStore {
             {
                 Ok(_) => raised.push(alert),
                 // Already known: someone raised it (or it was seen at enrolment).
-                Err(err) if condition_failed(&err) => {}
+                Err(err) if item::transaction_cancelled(&err) => {}
                 Err(err) => return Err(unavailable("raising an alert", err)),
             }
         }
@@ -341,24 +324,8 @@ impl MonitoringStore for DynamoStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        let out = self
-            .client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
+        cdd_platform::aws::table_ready(&self.client, &self.table)
             .await
-            .map_err(|e| unavailable("describing the table", e))?;
-        let status = out
-            .table()
-            .and_then(|t| t.table_status())
-            .map(|s| s.as_str().to_string());
-        match status.as_deref() {
-            Some("ACTIVE") | Some("UPDATING") => Ok(()),
-            other => Err(StoreError::Unavailable(format!(
-                "table {} is {}",
-                self.table,
-                other.unwrap_or("unknown")
-            ))),
-        }
+            .map_err(StoreError::Unavailable)
     }
 }
