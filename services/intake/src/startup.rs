@@ -147,7 +147,6 @@ fn casework(
     let [screening, documents, letters] = DEPENDENCIES.map(|name| {
         Arc::new(HttpService::new(
             discovery.client(name, http.clone()),
-            http.clone(),
             token.clone(),
         ))
     });

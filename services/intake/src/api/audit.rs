@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 use cdd_platform::auth::{Caller, Role};
-use cdd_platform::problem::{self, Problem};
+use cdd_platform::problem::Problem;
 
 use super::AppState;
 use super::params;
@@ -18,11 +18,7 @@ pub async fn trail(
 ) -> Result<Response, Problem> {
     caller.require(&[Role::Analyst, Role::Approver, Role::Service])?;
     let id = params::customer_id(&id)?;
-    let customer = state
-        .store
-        .get(&id)
-        .await?
-        .ok_or_else(|| Problem::new(problem::NOT_FOUND, "no customer with that id"))?;
+    let customer = state.casework.customer(&id).await?;
     let events = state.store.audit_trail(&id).await?;
     let verification = audit::verify(&events, &customer.audit_head);
     if !verification.valid {

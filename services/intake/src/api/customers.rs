@@ -15,7 +15,7 @@ use cdd_platform::problem::{self, FieldError, Problem};
 
 use super::AppState;
 use super::params;
-use crate::casework::{parties, review_date};
+use crate::casework::{Change, parties};
 use crate::domain::audit::AuditEvent;
 use crate::domain::casefile::Step;
 use crate::domain::customer::Application;
@@ -173,10 +173,7 @@ pub async fn get(
 ) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Analyst, Role::Approver, Role::Service])?;
     let id = params::customer_id(&id)?;
-    match state.store.get(&id).await? {
-        Some(customer) => Ok(with_etag(&customer)),
-        None => Err(Problem::new(problem::NOT_FOUND, "no customer with that id")),
-    }
+    Ok(with_etag(&state.casework.customer(&id).await?))
 }
 
 pub async fn list(
@@ -248,11 +245,7 @@ pub async fn patch(
     caller.require(&[Role::Clerk, Role::Analyst])?;
     let id = params::customer_id(&id)?;
     let expected = params::if_match_version(&headers)?;
-    let current = state
-        .store
-        .get(&id)
-        .await?
-        .ok_or_else(|| Problem::new(problem::NOT_FOUND, "no customer with that id"))?;
+    let current = state.casework.customer(&id).await?;
     if current.version != expected {
         return Err(Problem::new(
             problem::PRECONDITION_FAILED,
@@ -316,46 +309,39 @@ pub async fn patch(
         return Ok(with_etag(&current));
     }
     changed.sort();
-    let now = OffsetDateTime::now_utc();
-    let mut case = current.case.clone();
-    // New or changed parties are screened again before any decision.
-    let rescreen = parties::of(&Customer {
-        application: application.clone(),
-        ..current.clone()
-    }) != parties::of(&current);
-    if rescreen {
-        case.add_pending(Step::Screening, now);
-    }
-    case.risk = state.rater.rate(&application, case.findings());
-    let event = AuditEvent::next(
-        &id,
-        Some(&current.audit_head),
-        now,
-        &caller,
-        "customer.updated",
-        serde_json::json!({
-            "changed": changed,
-            "risk_level": {"from": current.case.risk.level, "to": case.risk.level},
-            "cdd_level": {"from": current.case.risk.cdd_level, "to": case.risk.cdd_level},
-            "rescreening": rescreen,
-        }),
-    );
-    let updated = Customer {
-        version: current.version + 1,
-        case,
-        application,
-        updated_at: now,
-        audit_head: event.head(),
-        ..current
+    // Through the casework, so the risk is re-rated and its changes audited
+    // as for every other change; If-Match still holds on a retry.
+    let updated = state
+        .casework
+        .change_from(&id, Some(current), &caller, |c| {
+            if c.version != expected {
+                return Err(Problem::new(
+                    problem::PRECONDITION_FAILED,
+                    format!(
+                        "the customer is at version {}, not {expected}; read it again and retry",
+                        c.version
+                    ),
+                ));
+            }
+            let before = parties::of(c);
+            c.application = application.clone();
+            // New or changed parties are screened again before any decision.
+            let rescreen = parties::of(c) != before;
+            if rescreen {
+                c.case
+                    .add_pending(Step::Screening, OffsetDateTime::now_utc());
+            }
+            Ok(Some(Change::new(
+                "customer.updated",
+                serde_json::json!({"changed": changed, "rescreening": rescreen}),
+            )))
+        })
+        .await?;
+    let updated = if updated.case.is_pending(Step::Screening) {
+        state.casework.run_pending_from(updated).await
+    } else {
+        updated
     };
-    let mut updated = updated;
-    updated.case.next_review_at = review_date(&updated);
-    state.store.update(updated.clone(), expected, event).await?;
-    tracing::info!(customer_id = %id, version = updated.version, "customer updated");
-    if rescreen {
-        let now = state.casework.run_pending_from(updated).await;
-        return Ok(with_etag(&now));
-    }
     Ok(with_etag(&updated))
 }
 

@@ -93,13 +93,9 @@ pub struct Casework {
     pub letters: Arc<dyn Letters>,
 }
 
-fn not_found() -> Problem {
-    Problem::new(problem::NOT_FOUND, "no customer with that id")
-}
-
 impl Casework {
     pub async fn customer(&self, id: &CustomerId) -> Result<Customer, Problem> {
-        self.store.get(id).await?.ok_or_else(not_found)
+        Ok(self.store.get(id).await?.ok_or(StoreError::NotFound)?)
     }
 
     /// Applies `decide` to the customer and records it with its audit event.

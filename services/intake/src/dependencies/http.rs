@@ -11,7 +11,7 @@ use cdd_contracts::IDEMPOTENCY_KEY;
 use cdd_contracts::documents::{CustomerDocuments, Document};
 use cdd_contracts::letters::{Letter, LetterRequest};
 use cdd_contracts::screening::{AlertPage, BatchRequest, BatchScreening};
-use cdd_discovery::{CallError, ServiceClient};
+use cdd_discovery::ServiceClient;
 use reqwest::{Response, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -21,18 +21,17 @@ use super::{DependencyError, DependencyResult, Documents, Letters, Screening, Se
 #[derive(Clone)]
 pub struct HttpService {
     client: ServiceClient,
-    http: reqwest::Client,
     token: ServiceToken,
 }
 
 impl HttpService {
-    /// `http` must be the client `client` was made with (it carries the timeout).
-    pub fn new(client: ServiceClient, http: reqwest::Client, token: ServiceToken) -> Self {
-        Self {
-            client,
-            http,
-            token,
-        }
+    pub fn new(client: ServiceClient, token: ServiceToken) -> Self {
+        Self { client, token }
+    }
+
+    /// The HTTP client the service client was made with (its timeouts).
+    fn http(&self) -> &reqwest::Client {
+        self.client.http()
     }
 
     fn name(&self) -> String {
@@ -54,10 +53,7 @@ impl HttpService {
         self.client
             .send(true, |base| build(base).bearer_auth(&bearer))
             .await
-            .map_err(|e| match e {
-                CallError::Discovery(e) => self.unavailable(e.to_string()),
-                other => self.unavailable(other.to_string()),
-            })
+            .map_err(|e| self.unavailable(e.to_string()))
     }
 
     /// The body as `T` on success; otherwise the problem's detail, as
@@ -87,12 +83,10 @@ impl HttpService {
     }
 }
 
+/// `path` (relative, no leading `/`) under the instance's base URL; base
+/// URLs end in `/`, so a path prefix of an override URL is kept.
 fn join(base: &reqwest::Url, path: &str) -> reqwest::Url {
-    // A base URL may carry a path prefix (a proxy); keep it.
-    let mut url = base.clone();
-    let prefix = url.path().trim_end_matches('/').to_string();
-    url.set_path(&format!("{prefix}{path}"));
-    url
+    base.join(path).unwrap_or_else(|_| base.clone())
 }
 
 #[async_trait]
@@ -100,8 +94,8 @@ impl Screening for HttpService {
     async fn screen(&self, key: &str, batch: &BatchRequest) -> DependencyResult<BatchScreening> {
         let res = self
             .send(|base| {
-                self.http
-                    .post(join(base, "/v1/screenings/batch"))
+                self.http()
+                    .post(join(base, "v1/screenings/batch"))
                     .header(IDEMPOTENCY_KEY, key)
                     .json(batch)
             })
@@ -112,11 +106,11 @@ impl Screening for HttpService {
     async fn alerts(&self, since: Option<&str>, limit: usize) -> DependencyResult<AlertPage> {
         let res = self
             .send(|base| {
-                let mut url = join(base, "/v1/alerts");
+                let mut url = join(base, "v1/alerts");
                 url.query_pairs_mut()
                     .append_pair("since", since.unwrap_or(""))
                     .append_pair("limit", &limit.to_string());
-                self.http.get(url)
+                self.http().get(url)
             })
             .await?;
         self.read(res, "reading the monitoring alerts").await
@@ -128,10 +122,8 @@ impl Documents for HttpService {
     async fn customer_documents(&self, customer_id: &str) -> DependencyResult<Vec<Document>> {
         let res = self
             .send(|base| {
-                self.http.get(join(
-                    base,
-                    &format!("/v1/customers/{customer_id}/documents"),
-                ))
+                self.http()
+                    .get(join(base, &format!("v1/customers/{customer_id}/documents")))
             })
             .await?;
         let list: CustomerDocuments = self.read(res, "listing the customer's documents").await?;
@@ -144,8 +136,8 @@ impl Letters for HttpService {
     async fn issue(&self, key: &str, request: &LetterRequest) -> DependencyResult<Letter> {
         let res = self
             .send(|base| {
-                self.http
-                    .post(join(base, "/v1/letters"))
+                self.http()
+                    .post(join(base, "v1/letters"))
                     .header(IDEMPOTENCY_KEY, key)
                     .json(request)
             })
