@@ -263,3 +263,82 @@ mod tests {
         );
     }
 }
+
+/// State kept in memory and rebuilt by replaying its journal: what every
+/// embedded store is.
+pub trait Replayed: Default + Send + 'static {
+    type Entry: Serialize + DeserializeOwned;
+    /// Applies one change (at replay and after it is journalled).
+    fn apply(&mut self, entry: Self::Entry);
+}
+
+struct Numbered<S> {
+    state: S,
+    /// The number of the last entry handed to the journal.
+    seq: u64,
+}
+
+/// A [`Replayed`] state behind a lock, with its journal: reads and writes
+/// are answered only once everything they saw or did is on disk, so nothing
+/// acknowledged is lost to a crash.
+pub struct JournaledState<S> {
+    inner: std::sync::Mutex<Numbered<S>>,
+    journal: Journal,
+}
+
+impl<S: Replayed> JournaledState<S> {
+    /// Opens (or creates) `<dir>/<name>.journal` and replays it.
+    pub fn open(dir: &Path, name: &str) -> anyhow::Result<Self> {
+        let mut state = S::default();
+        let (journal, seq) = Journal::open(dir, name, |entry| state.apply(entry))?;
+        tracing::info!(journal = %journal.path().display(), entries = seq, "store opened");
+        Ok(Self {
+            inner: std::sync::Mutex::new(Numbered { state, seq }),
+            journal,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Numbered<S>> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the state; answers once every change it may have seen is on disk.
+    pub async fn read<T>(&self, read: impl FnOnce(&S) -> T) -> Result<T, JournalError> {
+        let (seq, out) = {
+            let inner = self.lock();
+            (inner.seq, read(&inner.state))
+        };
+        self.journal.durable(seq).await?;
+        Ok(out)
+    }
+
+    /// Decides under the lock: `decide` checks the state and returns the
+    /// entries to append (applied in journal order) with its answer, which
+    /// is given once they, and everything before them, are on disk.
+    pub async fn write<T, E: From<JournalError>>(
+        &self,
+        decide: impl FnOnce(&S) -> Result<(Vec<S::Entry>, T), E>,
+    ) -> Result<T, E> {
+        let (seq, out) = {
+            let mut inner = self.lock();
+            let (entries, out) = decide(&inner.state)?;
+            for entry in entries {
+                self.journal.append(inner.seq + 1, &entry)?;
+                inner.seq += 1;
+                inner.state.apply(entry);
+            }
+            (inner.seq, out)
+        };
+        self.journal.durable(seq).await?;
+        Ok(out)
+    }
+
+    /// For readiness: no failed write, and the file is still there.
+    pub fn check(&self) -> Result<(), JournalError> {
+        self.journal.check()
+    }
+
+    pub fn path(&self) -> &Path {
+        self.journal.path()
+    }
+}

@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use cdd_platform::journal::{Journal, JournalError};
+use cdd_platform::journal::{JournalError, JournaledState, Replayed};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -53,8 +53,14 @@ struct State {
     /// Customers with pending steps.
     pending: BTreeSet<CustomerId>,
     cursors: HashMap<String, String>,
-    /// The number of the last entry handed to the writer.
-    seq: u64,
+}
+
+impl Replayed for State {
+    type Entry = Entry;
+
+    fn apply(&mut self, entry: Entry) {
+        State::apply(self, entry)
+    }
 }
 
 impl State {
@@ -113,37 +119,14 @@ impl From<JournalError> for StoreError {
 
 /// The embedded adapter.
 pub struct EmbeddedStore {
-    state: Mutex<State>,
-    journal: Journal,
+    state: JournaledState<State>,
 }
 
 impl EmbeddedStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let mut state = State::default();
-        let (journal, entries) = Journal::open(dir, JOURNAL, |entry| state.apply(entry))?;
-        state.seq = entries;
-        tracing::info!(customers = state.customers.len(), "intake store opened");
-        Ok(Self {
-            state: Mutex::new(state),
-            journal,
-        })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Hands an entry to the journal; call with the state locked so that the
-    /// journal order is the order in which changes were applied.
-    fn append(&self, state: &mut State, entry: &Entry) -> StoreResult<u64> {
-        self.journal.append(state.seq + 1, entry)?;
-        state.seq += 1;
-        Ok(state.seq)
-    }
-
-    async fn durable(&self, seq: u64) -> StoreResult<()> {
-        Ok(self.journal.durable(seq).await?)
+        let state = JournaledState::open(dir, JOURNAL)?;
+        Ok(Self { state })
     }
 }
 
@@ -151,53 +134,45 @@ impl EmbeddedStore {
 impl CustomerStore for EmbeddedStore {
     async fn create(&self, new: NewCustomer) -> StoreResult<CreateOutcome> {
         let now = OffsetDateTime::now_utc();
-        let (seq, outcome) = {
-            let mut state = self.lock();
-            match state.idempotency.get(&new.idempotency.key) {
-                Some(existing) if !existing.is_expired(now) => {
-                    (state.seq, CreateOutcome::AlreadyDone(existing.clone()))
+        self.state
+            .write(|state| {
+                if let Some(existing) = state.idempotency.get(&new.idempotency.key)
+                    && !existing.is_expired(now)
+                {
+                    return Ok((vec![], CreateOutcome::AlreadyDone(existing.clone())));
                 }
-                _ => {
-                    if state.customers.contains_key(&new.customer.id) {
-                        return Err(StoreError::Corrupt("customer id collision".into()));
-                    }
-                    let entry = Entry::Created {
-                        customer: new.customer,
-                        events: vec![new.event],
-                        idempotency: new.idempotency,
-                    };
-                    let seq = self.append(&mut state, &entry)?;
-                    state.apply(entry);
-                    (seq, CreateOutcome::Created)
+                if state.customers.contains_key(&new.customer.id) {
+                    return Err(StoreError::Corrupt("customer id collision".into()));
                 }
-            }
-        };
-        self.durable(seq).await?;
-        Ok(outcome)
+                let entry = Entry::Created {
+                    customer: new.customer,
+                    events: vec![new.event],
+                    idempotency: new.idempotency,
+                };
+                Ok((vec![entry], CreateOutcome::Created))
+            })
+            .await
     }
 
     async fn find_idempotency(&self, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
         let now = OffsetDateTime::now_utc();
-        let (seq, found) = {
-            let state = self.lock();
-            let found = state
-                .idempotency
-                .get(key)
-                .filter(|r| !r.is_expired(now))
-                .cloned();
-            (state.seq, found)
-        };
-        self.durable(seq).await?;
-        Ok(found)
+        Ok(self
+            .state
+            .read(|state| {
+                state
+                    .idempotency
+                    .get(key)
+                    .filter(|r| !r.is_expired(now))
+                    .cloned()
+            })
+            .await?)
     }
 
     async fn get(&self, id: &CustomerId) -> StoreResult<Option<Customer>> {
-        let (seq, found) = {
-            let state = self.lock();
-            (state.seq, state.customers.get(id).cloned())
-        };
-        self.durable(seq).await?;
-        Ok(found)
+        Ok(self
+            .state
+            .read(|state| state.customers.get(id).cloned())
+            .await?)
     }
 
     async fn update(
@@ -206,26 +181,24 @@ impl CustomerStore for EmbeddedStore {
         expected_version: u64,
         event: AuditEvent,
     ) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            let current = state
-                .customers
-                .get(&customer.id)
-                .ok_or(StoreError::NotFound)?;
-            if current.version != expected_version || customer.version != expected_version + 1 {
-                return Err(StoreError::VersionConflict {
-                    expected: expected_version,
-                });
-            }
-            let entry = Entry::Updated {
-                customer,
-                events: vec![event],
-            };
-            let seq = self.append(&mut state, &entry)?;
-            state.apply(entry);
-            seq
-        };
-        self.durable(seq).await
+        self.state
+            .write(|state| {
+                let current = state
+                    .customers
+                    .get(&customer.id)
+                    .ok_or(StoreError::NotFound)?;
+                if current.version != expected_version || customer.version != expected_version + 1 {
+                    return Err(StoreError::VersionConflict {
+                        expected: expected_version,
+                    });
+                }
+                let entry = Entry::Updated {
+                    customer,
+                    events: vec![event],
+                };
+                Ok((vec![entry], ()))
+            })
+            .await
     }
 
     async fn list(
@@ -234,102 +207,95 @@ impl CustomerStore for EmbeddedStore {
         cursor: Option<ListCursor>,
         limit: usize,
     ) -> StoreResult<Page> {
-        let (seq, customers, next) = {
-            let state = self.lock();
-            let (from_index, to_index) = match status {
-                Some(s) => (s.index(), s.index()),
-                None => (0, CaseStatus::ALL.len() - 1),
-            };
-            let start = match &cursor {
-                Some(c) if c.status_index >= from_index && c.status_index <= to_index => {
-                    std::ops::Bound::Excluded((c.status_index, c.last_id.clone()))
-                }
-                Some(_) => {
-                    return Ok(Page {
-                        customers: Vec::new(),
-                        next: None,
-                    });
-                }
-                None => std::ops::Bound::Unbounded,
-            };
-            let mut out = Vec::with_capacity(limit);
-            let mut more = false;
-            for (index, id) in state.order.range((start, std::ops::Bound::Unbounded)) {
-                if *index < from_index {
-                    continue;
-                }
-                if *index > to_index {
-                    break;
-                }
-                if out.len() == limit {
-                    more = true;
-                    break;
-                }
-                if let Some(c) = state.customers.get(id) {
-                    out.push(c.clone());
-                }
-            }
-            let next = if more {
-                out.last().map(|c| ListCursor {
-                    status_index: c.case.status.index(),
-                    last_id: c.id.clone(),
-                })
-            } else {
-                None
-            };
-            (state.seq, out, next)
-        };
-        self.durable(seq).await?;
-        Ok(Page { customers, next })
+        Ok(self
+            .state
+            .read(|state| list_page(state, status, cursor, limit))
+            .await?)
     }
 
     async fn audit_trail(&self, id: &CustomerId) -> StoreResult<Vec<AuditEvent>> {
-        let (seq, events) = {
-            let state = self.lock();
-            (state.seq, state.audit.get(id).cloned().unwrap_or_default())
-        };
-        self.durable(seq).await?;
-        Ok(events)
+        Ok(self
+            .state
+            .read(|state| state.audit.get(id).cloned().unwrap_or_default())
+            .await?)
     }
 
     async fn with_pending_steps(&self, limit: usize) -> StoreResult<Vec<CustomerId>> {
-        let (seq, ids) = {
-            let state = self.lock();
-            (
-                state.seq,
-                state.pending.iter().take(limit).cloned().collect(),
-            )
-        };
-        self.durable(seq).await?;
-        Ok(ids)
+        Ok(self
+            .state
+            .read(|state| state.pending.iter().take(limit).cloned().collect())
+            .await?)
     }
 
     async fn cursor(&self, name: &str) -> StoreResult<Option<String>> {
-        let (seq, value) = {
-            let state = self.lock();
-            (state.seq, state.cursors.get(name).cloned())
-        };
-        self.durable(seq).await?;
-        Ok(value)
+        Ok(self
+            .state
+            .read(|state| state.cursors.get(name).cloned())
+            .await?)
     }
 
     async fn save_cursor(&self, name: &str, value: &str) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            let entry = Entry::Cursor {
-                name: name.to_string(),
-                value: value.to_string(),
-            };
-            let seq = self.append(&mut state, &entry)?;
-            state.apply(entry);
-            seq
+        let entry = Entry::Cursor {
+            name: name.to_string(),
+            value: value.to_string(),
         };
-        self.durable(seq).await
+        self.state.write(|_| Ok((vec![entry], ()))).await
     }
 
     async fn check(&self) -> StoreResult<()> {
-        Ok(self.journal.check()?)
+        Ok(self.state.check()?)
     }
+}
+
+/// One page of the listing, ordered by status then id.
+fn list_page(
+    state: &State,
+    status: Option<CaseStatus>,
+    cursor: Option<ListCursor>,
+    limit: usize,
+) -> Page {
+    let (from_index, to_index) = match status {
+        Some(s) => (s.index(), s.index()),
+        None => (0, CaseStatus::ALL.len() - 1),
+    };
+    let start = match &cursor {
+        Some(c) if c.status_index >= from_index && c.status_index <= to_index => {
+            std::ops::Bound::Excluded((c.status_index, c.last_id.clone()))
+        }
+        Some(_) => {
+            return Page {
+                customers: Vec::new(),
+                next: None,
+            };
+        }
+        None => std::ops::Bound::Unbounded,
+    };
+    let mut customers = Vec::with_capacity(limit);
+    let mut more = false;
+    for (index, id) in state.order.range((start, std::ops::Bound::Unbounded)) {
+        if *index < from_index {
+            continue;
+        }
+        if *index > to_index {
+            break;
+        }
+        if customers.len() == limit {
+            more = true;
+            break;
+        }
+        if let Some(c) = state.customers.get(id) {
+            customers.push(c.clone());
+        }
+    }
+    let next = if more {
+        customers.last().map(|c: &Customer| ListCursor {
+            status_index: c.case.status.index(),
+            last_id: c.id.clone(),
+        })
+    } else {
+        None
+    };
+    Page { customers, next }
 }
 
 /// For tests: tamper with stored audit events the way an attacker with file
