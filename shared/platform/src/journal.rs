@@ -223,47 +223,6 @@ fn write_loop(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn entries_survive_a_reopen_and_a_torn_tail_is_cut() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let (journal, n) = Journal::open::<u32>(dir.path(), "t", |_| {}).unwrap();
-            assert_eq!(n, 0);
-            for seq in 1..=3u64 {
-                journal.append(seq, &(seq as u32 * 10)).unwrap();
-            }
-            journal.durable(3).await.unwrap();
-        }
-        // A crash in the middle of a fourth append.
-        let path = dir.path().join("t.journal");
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-        f.write_all(b"4").unwrap();
-        drop(f);
-        let mut seen = Vec::new();
-        let (_journal, n) = Journal::open::<u32>(dir.path(), "t", |e| seen.push(e)).unwrap();
-        assert_eq!((n, seen), (3, vec![10, 20, 30]));
-    }
-
-    #[test]
-    fn damage_before_the_end_names_the_line_and_a_second_process_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("t.journal"), "1\nnot json\n3\n").unwrap();
-        let err = Journal::open::<u32>(dir.path(), "t", |_| {}).err().unwrap();
-        assert!(err.to_string().contains("damaged at line 2"), "{err}");
-        std::fs::write(dir.path().join("t.journal"), "").unwrap();
-        let (_first, _) = Journal::open::<u32>(dir.path(), "t", |_| {}).unwrap();
-        let err = Journal::open::<u32>(dir.path(), "t", |_| {}).err().unwrap();
-        assert!(
-            err.to_string().contains("in use by another t process"),
-            "{err}"
-        );
-    }
-}
-
 /// State kept in memory and rebuilt by replaying its journal: what every
 /// embedded store is.
 pub trait Replayed: Default + Send + 'static {
@@ -340,5 +299,46 @@ impl<S: Replayed> JournaledState<S> {
 
     pub fn path(&self) -> &Path {
         self.journal.path()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn entries_survive_a_reopen_and_a_torn_tail_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (journal, n) = Journal::open::<u32>(dir.path(), "t", |_| {}).unwrap();
+            assert_eq!(n, 0);
+            for seq in 1..=3u64 {
+                journal.append(seq, &(seq as u32 * 10)).unwrap();
+            }
+            journal.durable(3).await.unwrap();
+        }
+        // A crash in the middle of a fourth append.
+        let path = dir.path().join("t.journal");
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"4").unwrap();
+        drop(f);
+        let mut seen = Vec::new();
+        let (_journal, n) = Journal::open::<u32>(dir.path(), "t", |e| seen.push(e)).unwrap();
+        assert_eq!((n, seen), (3, vec![10, 20, 30]));
+    }
+
+    #[test]
+    fn damage_before_the_end_names_the_line_and_a_second_process_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.journal"), "1\nnot json\n3\n").unwrap();
+        let err = Journal::open::<u32>(dir.path(), "t", |_| {}).err().unwrap();
+        assert!(err.to_string().contains("damaged at line 2"), "{err}");
+        std::fs::write(dir.path().join("t.journal"), "").unwrap();
+        let (_first, _) = Journal::open::<u32>(dir.path(), "t", |_| {}).unwrap();
+        let err = Journal::open::<u32>(dir.path(), "t", |_| {}).err().unwrap();
+        assert!(
+            err.to_string().contains("in use by another t process"),
+            "{err}"
+        );
     }
 }
