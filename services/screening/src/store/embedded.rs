@@ -8,10 +8,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use cdd_platform::journal::{Journal, JournalError};
+use cdd_platform::journal::{JournalError, JournaledState, Replayed};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -44,11 +43,11 @@ struct State {
     /// `(subject_ref, entity)` pairs known, including for subjects not
     /// (yet) enrolled, so that the rule holds whatever the order of events.
     known: HashSet<(String, EntityId)>,
-    /// The number of the last entry handed to the writer.
-    seq: u64,
 }
 
-impl State {
+impl Replayed for State {
+    type Entry = Entry;
+
     fn apply(&mut self, entry: Entry) {
         match entry {
             Entry::Enrolled { mut subject } => {
@@ -97,93 +96,64 @@ impl From<JournalError> for StoreError {
 
 /// The embedded adapter.
 pub struct EmbeddedStore {
-    state: Mutex<State>,
-    journal: Journal,
+    state: JournaledState<State>,
 }
 
 impl EmbeddedStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let mut state = State::default();
-        let (journal, entries) = Journal::open(dir, JOURNAL, |entry| state.apply(entry))?;
-        state.seq = entries;
         Ok(Self {
-            state: Mutex::new(state),
-            journal,
+            state: JournaledState::open(dir, JOURNAL)?,
         })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Hands an entry to the journal and applies it; call with the state
-    /// locked so that the journal order is the order of the changes.
-    fn append(&self, state: &mut State, entry: Entry) -> StoreResult<u64> {
-        self.journal.append(state.seq + 1, &entry)?;
-        state.seq += 1;
-        state.apply(entry);
-        Ok(state.seq)
-    }
-
-    async fn durable(&self, seq: u64) -> StoreResult<()> {
-        Ok(self.journal.durable(seq).await?)
     }
 }
 
 #[async_trait]
 impl MonitoringStore for EmbeddedStore {
     async fn enroll(&self, subject: MonitoredSubject) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            self.append(&mut state, Entry::Enrolled { subject })?
-        };
-        self.durable(seq).await
+        self.state
+            .write(|_| Ok((vec![Entry::Enrolled { subject }], ())))
+            .await
     }
 
     async fn subject(&self, subject_ref: &str) -> StoreResult<Option<MonitoredSubject>> {
-        let (seq, found) = {
-            let state = self.lock();
-            (state.seq, state.subjects.get(subject_ref).cloned())
-        };
-        self.durable(seq).await?;
-        Ok(found)
+        Ok(self
+            .state
+            .read(|state| state.subjects.get(subject_ref).cloned())
+            .await?)
     }
 
     async fn subjects(&self) -> StoreResult<Vec<MonitoredSubject>> {
-        let (seq, all) = {
-            let state = self.lock();
-            (state.seq, state.subjects.values().cloned().collect())
-        };
-        self.durable(seq).await?;
-        Ok(all)
+        Ok(self
+            .state
+            .read(|state| state.subjects.values().cloned().collect())
+            .await?)
     }
 
     async fn raise_alerts(&self, alerts: Vec<NewAlert>) -> StoreResult<Vec<Alert>> {
         let now = OffsetDateTime::now_utc();
-        let (seq, raised) = {
-            let mut state = self.lock();
-            let mut fresh: HashSet<(String, EntityId)> = HashSet::new();
-            let mut raised = Vec::new();
-            for new in alerts {
-                let key = (new.subject_ref.clone(), new.entity_id.clone());
-                if state.known.contains(&key) || !fresh.insert(key) {
-                    continue;
+        self.state
+            .write(|state| {
+                let mut fresh: HashSet<(String, EntityId)> = HashSet::new();
+                let mut raised = Vec::new();
+                for new in alerts {
+                    let key = (new.subject_ref.clone(), new.entity_id.clone());
+                    if state.known.contains(&key) || !fresh.insert(key) {
+                        continue;
+                    }
+                    let seq = (state.alerts.len() + raised.len()) as u64 + 1;
+                    raised.push(Alert::raise(new, seq, now));
                 }
-                let seq = (state.alerts.len() + raised.len()) as u64 + 1;
-                raised.push(Alert::raise(new, seq, now));
-            }
-            if raised.is_empty() {
-                (state.seq, raised)
-            } else {
-                let entry = Entry::AlertsRaised {
-                    alerts: raised.clone(),
+                let entries = if raised.is_empty() {
+                    vec![]
+                } else {
+                    vec![Entry::AlertsRaised {
+                        alerts: raised.clone(),
+                    }]
                 };
-                (self.append(&mut state, entry)?, raised)
-            }
-        };
-        self.durable(seq).await?;
-        Ok(raised)
+                Ok((entries, raised))
+            })
+            .await
     }
 
     async fn mark_rescreened(
@@ -194,31 +164,26 @@ impl MonitoringStore for EmbeddedStore {
         if subject_refs.is_empty() {
             return Ok(());
         }
-        let seq = {
-            let mut state = self.lock();
-            let entry = Entry::Rescreened {
-                subject_refs: subject_refs.to_vec(),
-                list_version: list_version.to_string(),
-            };
-            self.append(&mut state, entry)?
+        let entry = Entry::Rescreened {
+            subject_refs: subject_refs.to_vec(),
+            list_version: list_version.to_string(),
         };
-        self.durable(seq).await
+        self.state.write(|_| Ok((vec![entry], ()))).await
     }
 
     async fn alerts(&self, after: u64, limit: usize) -> StoreResult<Vec<Alert>> {
-        let (seq, page) = {
-            let state = self.lock();
-            let start = usize::try_from(after)
-                .unwrap_or(usize::MAX)
-                .min(state.alerts.len());
-            let page: Vec<Alert> = state.alerts[start..].iter().take(limit).cloned().collect();
-            (state.seq, page)
-        };
-        self.durable(seq).await?;
-        Ok(page)
+        Ok(self
+            .state
+            .read(|state| {
+                let start = usize::try_from(after)
+                    .unwrap_or(usize::MAX)
+                    .min(state.alerts.len());
+                state.alerts[start..].iter().take(limit).cloned().collect()
+            })
+            .await?)
     }
 
     async fn check(&self) -> StoreResult<()> {
-        Ok(self.journal.check()?)
+        Ok(self.state.check()?)
     }
 }
