@@ -16,13 +16,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
-use cdd_platform::journal::{Journal, JournalError};
+use cdd_platform::journal::{JournalError, JournaledState, Replayed};
 use sha2::{Digest, Sha256};
 
 use super::{ContentStore, ContentWriter, DocumentStore, StoreError, StoreResult, StoredContent};
@@ -42,11 +41,12 @@ const TEMP_SUFFIX: &str = ".tmp";
 struct State {
     documents: HashMap<DocumentId, Document>,
     by_customer: BTreeSet<(CustomerId, DocumentId)>,
-    /// The number of the last entry handed to the writer.
-    seq: u64,
 }
 
-impl State {
+/// Each journal entry is a document as it now stands.
+impl Replayed for State {
+    type Entry = Document;
+
     fn apply(&mut self, document: Document) {
         self.by_customer
             .insert((document.customer_id.clone(), document.id.clone()));
@@ -65,76 +65,48 @@ impl From<JournalError> for StoreError {
 
 /// Document metadata in a journal.
 pub struct EmbeddedDocumentStore {
-    state: Mutex<State>,
-    journal: Journal,
+    state: JournaledState<State>,
 }
 
 impl EmbeddedDocumentStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let mut state = State::default();
-        let (journal, entries) = Journal::open(dir, JOURNAL, |document| state.apply(document))?;
-        state.seq = entries;
-        tracing::info!(documents = state.documents.len(), "documents store opened");
         Ok(Self {
-            state: Mutex::new(state),
-            journal,
+            state: JournaledState::open(dir, JOURNAL)?,
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Hands the document to the journal and applies it, with the state
-    /// locked so the journal order is the order of the changes.
-    fn append(&self, state: &mut State, document: &Document) -> StoreResult<u64> {
-        self.journal.append(state.seq + 1, document)?;
-        state.seq += 1;
-        state.apply(document.clone());
-        Ok(state.seq)
-    }
-
-    async fn durable(&self, seq: u64) -> StoreResult<()> {
-        Ok(self.journal.durable(seq).await?)
-    }
-
     async fn read<T>(&self, f: impl FnOnce(&State) -> T) -> StoreResult<T> {
-        let (seq, value) = {
-            let state = self.lock();
-            (state.seq, f(&state))
-        };
-        self.durable(seq).await?;
-        Ok(value)
+        Ok(self.state.read(f).await?)
     }
 }
 
 #[async_trait]
 impl DocumentStore for EmbeddedDocumentStore {
     async fn insert(&self, document: &Document) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            if state.documents.contains_key(&document.id) {
-                return Err(StoreError::AlreadyExists(document.id.clone()));
-            }
-            self.append(&mut state, document)?
-        };
-        self.durable(seq).await
+        self.state
+            .write(|state| {
+                if state.documents.contains_key(&document.id) {
+                    return Err(StoreError::AlreadyExists(document.id.clone()));
+                }
+                Ok((vec![document.clone()], ()))
+            })
+            .await
     }
 
     async fn update(&self, document: &Document, expected_version: u64) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            let current = state.documents.get(&document.id).map(|d| d.version);
-            if current != Some(expected_version) {
-                return Err(StoreError::VersionMismatch {
-                    id: document.id.clone(),
-                    expected: expected_version,
-                });
-            }
-            self.append(&mut state, document)?
-        };
-        self.durable(seq).await
+        self.state
+            .write(|state| {
+                let current = state.documents.get(&document.id).map(|d| d.version);
+                if current != Some(expected_version) {
+                    return Err(StoreError::VersionMismatch {
+                        id: document.id.clone(),
+                        expected: expected_version,
+                    });
+                }
+                Ok((vec![document.clone()], ()))
+            })
+            .await
     }
 
     async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>> {
@@ -156,7 +128,7 @@ impl DocumentStore for EmbeddedDocumentStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        Ok(self.journal.check()?)
+        Ok(self.state.check()?)
     }
 }
 
