@@ -9,9 +9,10 @@
 //! anywhere else stops the start with the line number. `<dir>/<name>.lock`
 //! keeps a second process from using the same directory.
 //!
-//! The store numbers its entries (1, 2, ...) under its own state lock and
-//! calls [`Journal::append`] with that lock held, so the journal order is
-//! the order in which changes were applied.
+//! [`JournaledState`] is what the stores use: their state behind one lock,
+//! entries numbered (1, 2, ...) and handed to the journal with that lock
+//! held, so the journal order is the order in which changes were applied,
+//! and every read or write answered only once what it saw or did is durable.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -266,6 +267,22 @@ impl<S: Replayed> JournaledState<S> {
         let (seq, out) = {
             let inner = self.lock();
             (inner.seq, read(&inner.state))
+        };
+        self.journal.durable(seq).await?;
+        Ok(out)
+    }
+
+    /// Changes what a restart may forget (in-flight claims, never what must
+    /// survive), without journalling it; answers once every journalled
+    /// change it may have seen is on disk.
+    pub async fn change_in_memory<T>(
+        &self,
+        change: impl FnOnce(&mut S) -> T,
+    ) -> Result<T, JournalError> {
+        let (seq, out) = {
+            let mut inner = self.lock();
+            let out = change(&mut inner.state);
+            (inner.seq, out)
         };
         self.journal.durable(seq).await?;
         Ok(out)

@@ -17,12 +17,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 
 use anyhow::Context;
 use async_trait::async_trait;
 use bytes::Bytes;
-use cdd_platform::journal::{Journal, JournalError};
+use cdd_platform::journal::{JournalError, JournaledState, Replayed};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -56,11 +55,11 @@ struct State {
     letters: HashMap<LetterId, IssuedLetter>,
     by_customer: BTreeSet<(CustomerId, LetterId)>,
     idempotency: HashMap<String, IdempotencyRecord>,
-    /// The number of the last entry handed to the writer.
-    seq: u64,
 }
 
-impl State {
+impl Replayed for State {
+    type Entry = Entry;
+
     fn apply(&mut self, entry: Entry) {
         match entry {
             Entry::Published { template } => {
@@ -81,7 +80,9 @@ impl State {
             }
         }
     }
+}
 
+impl State {
     fn live_idempotency(&self, key: &str, now: i64) -> Option<&IdempotencyRecord> {
         self.idempotency.get(key).filter(|r| r.is_live(now))
     }
@@ -98,49 +99,19 @@ impl From<JournalError> for StoreError {
 
 /// Templates, letters and idempotency records in a journal.
 pub struct EmbeddedStore {
-    state: Mutex<State>,
-    journal: Journal,
+    state: JournaledState<State>,
 }
 
 impl EmbeddedStore {
     /// Opens (or creates) the store in `dir`, replaying its journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let mut state = State::default();
-        let (journal, entries) = Journal::open(dir, JOURNAL, |entry| state.apply(entry))?;
-        state.seq = entries;
-        tracing::info!(letters = state.letters.len(), "letters store opened");
         Ok(Self {
-            state: Mutex::new(state),
-            journal,
+            state: JournaledState::open(dir, JOURNAL)?,
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Hands an entry to the journal and applies it. Called with the state
-    /// locked, so the journal order is the order changes were applied in.
-    fn append(&self, state: &mut State, entry: Entry) -> StoreResult<u64> {
-        self.journal.append(state.seq + 1, &entry)?;
-        state.seq += 1;
-        state.apply(entry);
-        Ok(state.seq)
-    }
-
-    /// Waits until entry `seq` is on disk.
-    async fn durable(&self, seq: u64) -> StoreResult<()> {
-        Ok(self.journal.durable(seq).await?)
-    }
-
-    /// Reads under the lock, then waits until what was read is durable.
     async fn read<T>(&self, f: impl FnOnce(&State) -> T) -> StoreResult<T> {
-        let (seq, value) = {
-            let state = self.lock();
-            (state.seq, f(&state))
-        };
-        self.durable(seq).await?;
-        Ok(value)
+        Ok(self.state.read(f).await?)
     }
 }
 
@@ -151,24 +122,24 @@ fn now() -> i64 {
 #[async_trait]
 impl TemplateStore for EmbeddedStore {
     async fn publish(&self, template: &StoredTemplate) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            let exists = state
-                .templates
-                .get(&template.name)
-                .is_some_and(|versions| versions.contains_key(&template.version));
-            if exists {
-                return Err(StoreError::VersionExists {
-                    name: template.name.clone(),
-                    version: template.version,
-                });
-            }
-            let entry = Entry::Published {
-                template: template.clone(),
-            };
-            self.append(&mut state, entry)?
-        };
-        self.durable(seq).await
+        self.state
+            .write(|state| {
+                let exists = state
+                    .templates
+                    .get(&template.name)
+                    .is_some_and(|versions| versions.contains_key(&template.version));
+                if exists {
+                    return Err(StoreError::VersionExists {
+                        name: template.name.clone(),
+                        version: template.version,
+                    });
+                }
+                let entry = Entry::Published {
+                    template: template.clone(),
+                };
+                Ok((vec![entry], ()))
+            })
+            .await
     }
 
     async fn template(
@@ -205,32 +176,34 @@ impl TemplateStore for EmbeddedStore {
 
 #[async_trait]
 impl LetterStore for EmbeddedStore {
+    // A pending claim lives in memory only: a restart forgets it, and the
+    // retried request claims again. A held record may be a completed one
+    // just appended: the answer waits until it is on disk.
     async fn claim(&self, claim: &IdempotencyRecord) -> StoreResult<ClaimOutcome> {
-        let (seq, outcome) = {
-            let mut state = self.lock();
-            match state.live_idempotency(&claim.key, now()) {
-                Some(held) => (state.seq, ClaimOutcome::Held(held.clone())),
+        Ok(self
+            .state
+            .change_in_memory(|state| match state.live_idempotency(&claim.key, now()) {
+                Some(held) => ClaimOutcome::Held(held.clone()),
                 None => {
                     state.idempotency.insert(claim.key.clone(), claim.clone());
-                    (0, ClaimOutcome::Claimed)
+                    ClaimOutcome::Claimed
                 }
-            }
-        };
-        // A held record may be a completed one just appended: answer only
-        // once it is on disk.
-        self.durable(seq).await?;
-        Ok(outcome)
+            })
+            .await?)
     }
 
     async fn release(&self, key: &str, letter_id: &LetterId) -> StoreResult<()> {
-        let mut state = self.lock();
-        let ours = state.idempotency.get(key).is_some_and(|r| {
-            r.letter_id == *letter_id && matches!(r.state, IdempotencyState::Pending { .. })
-        });
-        if ours {
-            state.idempotency.remove(key);
-        }
-        Ok(())
+        Ok(self
+            .state
+            .change_in_memory(|state| {
+                let ours = state.idempotency.get(key).is_some_and(|r| {
+                    r.letter_id == *letter_id && matches!(r.state, IdempotencyState::Pending { .. })
+                });
+                if ours {
+                    state.idempotency.remove(key);
+                }
+            })
+            .await?)
     }
 
     async fn record(
@@ -240,36 +213,36 @@ impl LetterStore for EmbeddedStore {
         status: u16,
         response: &serde_json::Value,
     ) -> StoreResult<()> {
-        let seq = {
-            let mut state = self.lock();
-            let claim = match state.idempotency.get(key) {
-                Some(r)
-                    if r.letter_id == letter.id
-                        && matches!(r.state, IdempotencyState::Pending { .. }) =>
-                {
-                    r.clone()
+        self.state
+            .write(|state| {
+                let claim = match state.idempotency.get(key) {
+                    Some(r)
+                        if r.letter_id == letter.id
+                            && matches!(r.state, IdempotencyState::Pending { .. }) =>
+                    {
+                        r.clone()
+                    }
+                    _ => return Err(StoreError::ClaimLost),
+                };
+                if state.letters.contains_key(&letter.id) {
+                    return Err(StoreError::Corrupt(format!(
+                        "letter {} is already recorded",
+                        letter.id
+                    )));
                 }
-                _ => return Err(StoreError::ClaimLost),
-            };
-            if state.letters.contains_key(&letter.id) {
-                return Err(StoreError::Corrupt(format!(
-                    "letter {} is already recorded",
-                    letter.id
-                )));
-            }
-            let entry = Entry::Recorded {
-                letter: letter.clone(),
-                idempotency: IdempotencyRecord {
-                    state: IdempotencyState::Complete {
-                        status,
-                        response: response.clone(),
+                let entry = Entry::Recorded {
+                    letter: letter.clone(),
+                    idempotency: IdempotencyRecord {
+                        state: IdempotencyState::Complete {
+                            status,
+                            response: response.clone(),
+                        },
+                        ..claim
                     },
-                    ..claim
-                },
-            };
-            self.append(&mut state, entry)?
-        };
-        self.durable(seq).await
+                };
+                Ok((vec![entry], ()))
+            })
+            .await
     }
 
     async fn idempotency(&self, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
@@ -295,7 +268,7 @@ impl LetterStore for EmbeddedStore {
     }
 
     async fn check(&self) -> StoreResult<()> {
-        Ok(self.journal.check()?)
+        Ok(self.state.check()?)
     }
 }
 
