@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
 use cdd_platform::auth::DEVELOPMENT_KEY;
 use testcontainers_modules::localstack::LocalStack;
 use testcontainers_modules::testcontainers::runners::AsyncRunner;
@@ -67,19 +66,7 @@ impl AwsEmulator {
     }
 
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
-        // The emulators accept any credentials.
-        aws_config::defaults(BehaviorVersion::latest())
-            .endpoint_url(&self.endpoint)
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                "test",
-                "test",
-                None,
-                None,
-                "system-tests",
-            ))
-            .load()
-            .await
+        cdd_test_support::sdk_config(&self.endpoint).await
     }
 }
 
@@ -103,11 +90,7 @@ impl AwsResources {
     pub async fn create(emulator: &AwsEmulator) -> anyhow::Result<Self> {
         let sdk = emulator.sdk_config().await;
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(&sdk)
-                .force_path_style(true)
-                .build(),
-        );
+        let s3 = cdd_test_support::s3(&sdk);
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
         let run = uuid::Uuid::new_v4().simple().to_string()[..10].to_string();
         let name = |what: &str| format!("cdd-sys-{run}-{what}");

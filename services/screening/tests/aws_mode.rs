@@ -15,15 +15,6 @@ use cdd_screening::store::dynamo::DynamoStore;
 use cdd_screening::{Application, ScreeningSettings};
 use serde_json::{Value, json};
 
-fn endpoint() -> String {
-    std::env::var("CDD_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
-        panic!(
-            "CDD_TEST_AWS_ENDPOINT is not set: the AWS-mode tests need the moto server. \
-             Run scripts/test (it starts moto), or start `moto_server -H 127.0.0.1 -p 5000` and set CDD_TEST_AWS_ENDPOINT=http://127.0.0.1:5000"
-        )
-    })
-}
-
 fn demo_file(name: &str) -> Vec<u8> {
     std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,20 +45,9 @@ async fn put(s3: &aws_sdk_s3::Client, bucket: &str, key: &str, bytes: Vec<u8>) {
 
 #[tokio::test]
 async fn lists_from_s3_and_alerts_in_dynamodb() {
-    let endpoint = endpoint();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&endpoint)
-        .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "test", "test", None, None, "tests",
-        ))
-        .load()
-        .await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let endpoint = cdd_test_support::aws_endpoint();
+    let config = cdd_test_support::sdk_config(&endpoint).await;
+    let s3 = cdd_test_support::s3(&config);
     let dynamodb = aws_sdk_dynamodb::Client::new(&config);
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     let bucket = format!("lists-{}", &suffix[..12]);
@@ -213,20 +193,9 @@ async fn lists_from_s3_and_alerts_in_dynamodb() {
 async fn the_s3_fingerprint_follows_the_objects_under_the_prefix_only() {
     use cdd_screening::monitoring::follow::fingerprint;
     use cdd_screening::settings::ListSource;
-    let endpoint = endpoint();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&endpoint)
-        .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "test", "test", None, None, "tests",
-        ))
-        .load()
-        .await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let endpoint = cdd_test_support::aws_endpoint();
+    let config = cdd_test_support::sdk_config(&endpoint).await;
+    let s3 = cdd_test_support::s3(&config);
     let bucket = format!("lists-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     s3.create_bucket().bucket(&bucket).send().await.unwrap();
     let source = ListSource::S3 {

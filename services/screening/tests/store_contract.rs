@@ -233,21 +233,7 @@ mod aws {
 
     impl Table {
         pub async fn create() -> Self {
-            let endpoint = std::env::var("CDD_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
-                panic!(
-                    "CDD_TEST_AWS_ENDPOINT is not set: the DynamoDB contract tests need the moto server. \
-                     Run scripts/test (it starts moto), or start `moto_server -H 127.0.0.1 -p 5000` and set CDD_TEST_AWS_ENDPOINT=http://127.0.0.1:5000"
-                )
-            });
-            let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_config::Region::new("us-east-1"))
-                .endpoint_url(endpoint)
-                .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                    "test", "test", None, None, "tests",
-                ))
-                .load()
-                .await;
-            let client = Client::new(&config);
+            let (client, _) = cdd_test_support::aws_clients().await;
             let name = format!("screening-contract-{}", uuid::Uuid::new_v4().simple());
             DynamoStore::create_table(&client, &name).await.unwrap();
             Self { client, name }

@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_dynamodb::config::Credentials;
 use cdd_documents::store::dynamo::DynamoDocumentStore;
 use cdd_documents::store::s3::S3Content;
 use cdd_documents::{Application, DocumentsSettings};
@@ -87,32 +85,7 @@ async fn start(vars: Vec<(&str, String)>) -> TestApp {
     }
 }
 
-/// The moto endpoint, or a failure that says how to provide one.
-pub fn aws_endpoint() -> String {
-    match std::env::var("CDD_TEST_AWS_ENDPOINT") {
-        Ok(endpoint) if !endpoint.trim().is_empty() => endpoint,
-        _ => panic!(
-            "CDD_TEST_AWS_ENDPOINT is not set, so the AWS tests cannot run. \
-             Start the emulator (`moto_server -H 127.0.0.1 -p 5000`) and set \
-             CDD_TEST_AWS_ENDPOINT=http://127.0.0.1:5000 \
-             AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1"
-        ),
-    }
-}
-
-pub async fn aws_clients() -> (aws_sdk_dynamodb::Client, aws_sdk_s3::Client) {
-    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region))
-        .endpoint_url(aws_endpoint())
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .load()
-        .await;
-    (
-        cdd_platform::aws::dynamodb(&sdk),
-        cdd_platform::aws::s3(&sdk),
-    )
-}
+pub use cdd_test_support::{aws_clients, aws_endpoint};
 
 /// The app on the AWS backend against moto, with a fresh table and bucket.
 pub async fn spawn_aws_app(extra: &[(&str, &str)]) -> TestApp {

@@ -20,26 +20,13 @@ fn endpoint() -> String {
         std::env::var_os("AWS_ACCESS_KEY_ID").is_some(),
         "AWS_ACCESS_KEY_ID is not set: run scripts/test, or export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
     );
-    std::env::var("CDD_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
-        panic!("CDD_TEST_AWS_ENDPOINT is not set: run scripts/test (it starts the moto server) or point it at one")
-    })
-}
-
-async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "test", "test", None, None, "tests",
-        ))
-        .load()
-        .await
+    cdd_test_support::aws_endpoint()
 }
 
 #[tokio::test]
 async fn the_aws_backend_stores_in_dynamodb_and_follows_key_rotation() {
     let endpoint = endpoint();
-    let config = sdk(&endpoint).await;
+    let config = cdd_test_support::sdk_config(&endpoint).await;
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     let table = format!("intake-api-{suffix}");
     let secret = format!("cdd/test/auth-{suffix}");

@@ -6,36 +6,13 @@ use serde_json::Value;
 
 use crate::helpers::{pdftotext, problem, rfi_request, spawn_app_in};
 
-fn endpoint() -> String {
-    match std::env::var("CDD_TEST_AWS_ENDPOINT") {
-        Ok(e) if !e.trim().is_empty() => e,
-        _ => panic!(
-            "CDD_TEST_AWS_ENDPOINT is not set, so the AWS test cannot run. Run `scripts/test`, \
-             or start `moto_server -H 127.0.0.1 -p 5000` and set \
-             CDD_TEST_AWS_ENDPOINT=http://127.0.0.1:5000 AWS_ACCESS_KEY_ID=test \
-             AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1"
-        ),
-    }
-}
-
 #[tokio::test]
 async fn letters_on_dynamodb_and_s3() {
-    use aws_config::{BehaviorVersion, Region};
-    use aws_sdk_dynamodb::config::Credentials;
     use cdd_letters::store::dynamo::DynamoStore;
     use cdd_letters::store::s3::S3Bucket;
 
-    let endpoint = endpoint();
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(&endpoint)
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .load()
-        .await;
-    let (dynamodb, s3) = (
-        cdd_platform::aws::dynamodb(&sdk),
-        cdd_platform::aws::s3(&sdk),
-    );
+    let endpoint = cdd_test_support::aws_endpoint();
+    let (dynamodb, s3) = cdd_test_support::aws_clients().await;
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     let (table, bucket) = (
         format!("letters-api-{suffix}"),

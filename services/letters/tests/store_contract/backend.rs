@@ -3,8 +3,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_dynamodb::config::Credentials;
 use cdd_letters::store::dynamo::DynamoStore;
 use cdd_letters::store::embedded::{DirectoryBucket, EmbeddedStore, OUTBOUND_DIR};
 use cdd_letters::store::s3::S3Bucket;
@@ -33,38 +31,7 @@ pub struct Backend {
     place: Place,
 }
 
-/// The moto endpoint, or a failure that says how to provide one.
-pub fn aws_endpoint() -> String {
-    match std::env::var("CDD_TEST_AWS_ENDPOINT") {
-        Ok(endpoint) if !endpoint.trim().is_empty() => endpoint,
-        _ => panic!(
-            "CDD_TEST_AWS_ENDPOINT is not set, so the AWS adapter tests cannot run. \
-             Run `scripts/test`, or start the emulator yourself \
-             (`moto_server -H 127.0.0.1 -p 5000`) and set \
-             CDD_TEST_AWS_ENDPOINT=http://127.0.0.1:5000 \
-             AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1"
-        ),
-    }
-}
-
-/// A name no other test uses (table and bucket names allow `a-z0-9-`).
-pub fn unique_name(prefix: &str) -> String {
-    format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
-}
-
-pub async fn aws_clients() -> (aws_sdk_dynamodb::Client, aws_sdk_s3::Client) {
-    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region))
-        .endpoint_url(aws_endpoint())
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .load()
-        .await;
-    (
-        cdd_platform::aws::dynamodb(&sdk),
-        cdd_platform::aws::s3(&sdk),
-    )
-}
+pub use cdd_test_support::{aws_clients, unique_name};
 
 impl Backend {
     async fn new(kind: Kind) -> Self {
