@@ -4,9 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::net::TcpListener;
 
-use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
+use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
 use cdd_platform::settings::Backend;
 
 use crate::api::{self, AppState};
@@ -25,10 +24,7 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// A built documents service, bound to its port and ready to run.
 pub struct Application {
-    listener: TcpListener,
-    router: axum::Router,
-    shutdown: Shutdown,
-    port: u16,
+    bound: BoundService,
 }
 
 /// The storage adapters the settings choose.
@@ -106,7 +102,7 @@ impl Application {
         ));
         // The platform's timeout wraps every route; uploads get their own
         // (longer) one, and the api applies the usual one to the rest.
-        let router = ServiceRouter {
+        let bound = ServiceRouter {
             service: "documents",
             api: api::routes(AppState { register }, common.request_timeout),
             openapi: OPENAPI,
@@ -116,25 +112,18 @@ impl Application {
             request_timeout: settings.upload_timeout.max(common.request_timeout),
             shutdown: shutdown.clone(),
         }
-        .into_router();
-        let listener = TcpListener::bind((common.listen_ip, common.port)).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router,
-            shutdown,
-            port,
-        })
+        .bind(common.listen_ip, common.port)
+        .await?;
+        Ok(Self { bound })
     }
 
     /// The bound port (useful with `PORT=0`).
     pub fn port(&self) -> u16 {
-        self.port
+        self.bound.port()
     }
 
     /// Serves until the shutdown triggers, then drains.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tracing::info!(port = self.port, "documents listening");
-        serve(self.listener, self.router, self.shutdown, DRAIN).await
+        self.bound.serve(DRAIN).await
     }
 }

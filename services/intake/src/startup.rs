@@ -4,10 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::net::TcpListener;
 
 use cdd_discovery::{Discovery, DiscoveryConfig};
-use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
+use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
 use cdd_platform::settings::Backend;
 
 use crate::api::{self, AppState};
@@ -26,10 +25,7 @@ const DRAIN: Duration = Duration::from_secs(20);
 
 /// A built intake service, bound to its port and ready to run.
 pub struct Application {
-    listener: TcpListener,
-    router: axum::Router,
-    shutdown: Shutdown,
-    port: u16,
+    bound: BoundService,
     casework: Arc<Casework>,
     casework_interval: Duration,
 }
@@ -77,7 +73,7 @@ impl Application {
             rater,
             casework: casework.clone(),
         };
-        let router = ServiceRouter {
+        let bound = ServiceRouter {
             service: "intake",
             api: api::routes(state),
             openapi: include_str!("../openapi.json"),
@@ -87,14 +83,10 @@ impl Application {
             request_timeout: common.request_timeout,
             shutdown: shutdown.clone(),
         }
-        .into_router();
-        let listener = TcpListener::bind((common.listen_ip, common.port)).await?;
-        let port = listener.local_addr()?.port();
+        .bind(common.listen_ip, common.port)
+        .await?;
         Ok(Self {
-            listener,
-            router,
-            shutdown,
-            port,
+            bound,
             casework,
             casework_interval: settings.casework_interval,
         })
@@ -102,18 +94,17 @@ impl Application {
 
     /// The bound port (useful with `PORT=0`).
     pub fn port(&self) -> u16 {
-        self.port
+        self.bound.port()
     }
 
     /// Serves until the shutdown triggers, then drains.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tracing::info!(port = self.port, "intake listening");
         let worker = tokio::spawn(worker::run(
             self.casework,
             self.casework_interval,
-            self.shutdown.clone(),
+            self.bound.shutdown().clone(),
         ));
-        let served = serve(self.listener, self.router, self.shutdown, DRAIN).await;
+        let served = self.bound.serve(DRAIN).await;
         let _ = worker.await;
         served
     }

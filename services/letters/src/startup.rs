@@ -4,9 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::net::TcpListener;
 
-use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
+use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
 use cdd_platform::settings::Backend;
 
 use crate::api::{self, AppState};
@@ -26,10 +25,7 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// A built letters service, bound to its port and ready to run.
 pub struct Application {
-    listener: TcpListener,
-    router: axum::Router,
-    shutdown: Shutdown,
-    port: u16,
+    bound: BoundService,
 }
 
 /// The storage adapters the settings choose.
@@ -119,7 +115,7 @@ impl Application {
             stores.bucket.clone(),
             settings.letter.clone(),
         ));
-        let router = ServiceRouter {
+        let bound = ServiceRouter {
             service: "letters",
             api: api::routes(AppState { catalogue, issuer }),
             openapi: OPENAPI,
@@ -132,25 +128,18 @@ impl Application {
             request_timeout: common.request_timeout,
             shutdown: shutdown.clone(),
         }
-        .into_router();
-        let listener = TcpListener::bind((common.listen_ip, common.port)).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router,
-            shutdown,
-            port,
-        })
+        .bind(common.listen_ip, common.port)
+        .await?;
+        Ok(Self { bound })
     }
 
     /// The bound port (useful with `PORT=0`).
     pub fn port(&self) -> u16 {
-        self.port
+        self.bound.port()
     }
 
     /// Serves until the shutdown triggers, then drains.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tracing::info!(port = self.port, "letters listening");
-        serve(self.listener, self.router, self.shutdown, DRAIN).await
+        self.bound.serve(DRAIN).await
     }
 }

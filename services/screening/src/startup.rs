@@ -4,9 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::net::TcpListener;
 
-use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown, serve};
+use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
 use cdd_platform::settings::Backend;
 
 use crate::api::{self, AppState};
@@ -21,11 +20,8 @@ const DRAIN: Duration = Duration::from_secs(20);
 
 /// A built screening service, bound to its port and ready to run.
 pub struct Application {
-    listener: TcpListener,
-    router: axum::Router,
-    shutdown: Shutdown,
+    bound: BoundService,
     monitor: Arc<Monitor>,
-    port: u16,
     /// The list source's fingerprint at start and how often to check it.
     follow: Option<(Option<String>, Duration)>,
 }
@@ -94,7 +90,7 @@ impl Application {
         let lists = Arc::new(LiveLists::new(first, settings.lists.clone(), s3));
         let monitor = Arc::new(Monitor::new(lists, store));
         let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
-        let router = ServiceRouter {
+        let bound = ServiceRouter {
             service: "screening",
             api: api::routes(AppState {
                 monitor: monitor.clone(),
@@ -106,15 +102,11 @@ impl Application {
             request_timeout: common.request_timeout,
             shutdown: shutdown.clone(),
         }
-        .into_router();
-        let listener = TcpListener::bind((common.listen_ip, common.port)).await?;
-        let port = listener.local_addr()?.port();
+        .bind(common.listen_ip, common.port)
+        .await?;
         Ok(Self {
-            listener,
-            router,
-            shutdown,
+            bound,
             monitor,
-            port,
             follow: settings
                 .lists_check_interval
                 .map(|every| (fingerprint, every)),
@@ -123,7 +115,7 @@ impl Application {
 
     /// The bound port (useful with `PORT=0`).
     pub fn port(&self) -> u16 {
-        self.port
+        self.bound.port()
     }
 
     /// The lists and monitored subjects (for tests and tools).
@@ -134,7 +126,6 @@ impl Application {
     /// Serves until the shutdown triggers, then drains. Subjects left on an
     /// older list version by a previous run are rescreened in the background.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tracing::info!(port = self.port, "screening listening");
         let monitor = self.monitor.clone();
         tokio::spawn(async move {
             if let Err(e) = monitor.catch_up(None).await {
@@ -146,9 +137,9 @@ impl Application {
                 self.monitor.clone(),
                 seen,
                 every,
-                self.shutdown.clone(),
+                self.bound.shutdown().clone(),
             ));
         }
-        serve(self.listener, self.router, self.shutdown, DRAIN).await
+        self.bound.serve(DRAIN).await
     }
 }

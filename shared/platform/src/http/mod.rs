@@ -9,4 +9,4 @@ mod server;
 
 pub use context::{REQUEST_ID_HEADER, RequestId};
 pub use health::{DependencyCheck, Readiness, probe_live};
-pub use server::{ServiceRouter, Shutdown, serve, shutdown_signal};
+pub use server::{BoundService, ServiceRouter, Shutdown, serve, shutdown_signal};

@@ -32,6 +32,33 @@ pub struct ServiceRouter {
     pub shutdown: Shutdown,
 }
 
+/// A service's router bound to its port: what every service's
+/// `Application` holds between `build` and `run_until_stopped`.
+pub struct BoundService {
+    service: &'static str,
+    listener: TcpListener,
+    router: Router,
+    shutdown: Shutdown,
+    port: u16,
+}
+
+impl BoundService {
+    /// The bound port (useful with `PORT=0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn shutdown(&self) -> &Shutdown {
+        &self.shutdown
+    }
+
+    /// Serves until the shutdown triggers, then drains for at most `drain`.
+    pub async fn serve(self, drain: Duration) -> std::io::Result<()> {
+        tracing::info!(port = self.port, "{} listening", self.service);
+        serve(self.listener, self.router, self.shutdown, drain).await
+    }
+}
+
 #[derive(Clone)]
 struct HealthState {
     service: &'static str,
@@ -40,6 +67,21 @@ struct HealthState {
 }
 
 impl ServiceRouter {
+    /// Builds the router and binds `ip:port` (port 0: any free port).
+    pub async fn bind(self, ip: std::net::IpAddr, port: u16) -> std::io::Result<BoundService> {
+        let (service, shutdown) = (self.service, self.shutdown.clone());
+        let router = self.into_router();
+        let listener = TcpListener::bind((ip, port)).await?;
+        let port = listener.local_addr()?.port();
+        Ok(BoundService {
+            service,
+            listener,
+            router,
+            shutdown,
+            port,
+        })
+    }
+
     pub fn into_router(self) -> Router {
         let health = HealthState {
             service: self.service,
