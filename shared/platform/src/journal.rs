@@ -273,19 +273,10 @@ impl<S: Replayed> JournaledState<S> {
     }
 
     /// Changes what a restart may forget (in-flight claims, never what must
-    /// survive), without journalling it; answers once every journalled
-    /// change it may have seen is on disk.
-    pub async fn change_in_memory<T>(
-        &self,
-        change: impl FnOnce(&mut S) -> T,
-    ) -> Result<T, JournalError> {
-        let (seq, out) = {
-            let mut inner = self.lock();
-            let out = change(&mut inner.state);
-            (inner.seq, out)
-        };
-        self.journal.durable(seq).await?;
-        Ok(out)
+    /// survive), without journalling it. A caller that answers from
+    /// journalled state it saw here waits with [`Self::read`] first.
+    pub fn change_in_memory<T>(&self, change: impl FnOnce(&mut S) -> T) -> T {
+        change(&mut self.lock().state)
     }
 
     /// Decides under the lock: `decide` checks the state and returns the

@@ -1,7 +1,7 @@
 //! Letters to the customer: the request for information listing what is
 //! missing, and the decision letter.
 
-use cdd_contracts::letters::{LetterRequest, templates};
+use cdd_contracts::letters::{Letter, LetterRequest, templates};
 use cdd_platform::problem::Problem;
 
 use super::requirements::{self, RequirementStatus};
@@ -44,6 +44,25 @@ fn count(customer: &Customer, purpose: LetterPurpose) -> usize {
         .iter()
         .filter(|l| l.purpose == purpose)
         .count()
+}
+
+/// Adds the issued letter to the case; the details of its audit event.
+fn file_letter(c: &mut Customer, letter: &Letter, purpose: LetterPurpose) -> serde_json::Value {
+    c.case.letters.push(CaseLetter {
+        letter_id: letter.id.clone(),
+        purpose,
+        template: letter.template.clone(),
+        key: letter.key.clone(),
+        sha256: letter.sha256.clone(),
+        issued_at: time::OffsetDateTime::now_utc(),
+    });
+    serde_json::json!({
+        "letter_id": letter.id,
+        "purpose": purpose,
+        "template": letter.template,
+        "key": letter.key,
+        "sha256": letter.sha256,
+    })
 }
 
 impl Casework {
@@ -94,7 +113,7 @@ impl Casework {
                     .map_err(|e| unavailable(&e))?,
             )
         };
-        self.change_from(id, Some(customer.clone()), &intake_actor(), |c| {
+        self.change_from(id, Some(customer), &intake_actor(), |c| {
             if !c.case.is_pending(Step::RequestInformation) {
                 return Ok(None);
             }
@@ -105,25 +124,9 @@ impl Casework {
                     serde_json::json!({"reason": "every required document is already received"}),
                 ),
                 Some(letter) => {
-                    c.case.letters.push(CaseLetter {
-                        letter_id: letter.id.clone(),
-                        purpose: LetterPurpose::RequestForInformation,
-                        template: letter.template.clone(),
-                        key: letter.key.clone(),
-                        sha256: letter.sha256.clone(),
-                        issued_at: time::OffsetDateTime::now_utc(),
-                    });
-                    Change::new(
-                        "letter.issued",
-                        serde_json::json!({
-                            "letter_id": letter.id,
-                            "purpose": LetterPurpose::RequestForInformation,
-                            "template": letter.template,
-                            "key": letter.key,
-                            "sha256": letter.sha256,
-                            "documents_requested": wanted,
-                        }),
-                    )
+                    let mut details = file_letter(c, letter, LetterPurpose::RequestForInformation);
+                    details["documents_requested"] = serde_json::json!(wanted);
+                    Change::new("letter.issued", details)
                 }
             }))
         })
@@ -158,28 +161,14 @@ impl Casework {
             .issue(&key, &request)
             .await
             .map_err(|e| unavailable(&e))?;
-        self.change_from(id, Some(customer.clone()), &intake_actor(), |c| {
+        self.change_from(id, Some(customer), &intake_actor(), |c| {
             if !c.case.is_pending(Step::DecisionLetter) {
                 return Ok(None);
             }
             c.case.finish(Step::DecisionLetter);
-            c.case.letters.push(CaseLetter {
-                letter_id: letter.id.clone(),
-                purpose,
-                template: letter.template.clone(),
-                key: letter.key.clone(),
-                sha256: letter.sha256.clone(),
-                issued_at: time::OffsetDateTime::now_utc(),
-            });
             Ok(Some(Change::new(
                 "letter.issued",
-                serde_json::json!({
-                    "letter_id": letter.id,
-                    "purpose": purpose,
-                    "template": letter.template,
-                    "key": letter.key,
-                    "sha256": letter.sha256,
-                }),
+                file_letter(c, &letter, purpose),
             )))
         })
         .await

@@ -36,7 +36,7 @@ impl Casework {
             )));
         }
         let now = OffsetDateTime::now_utc();
-        self.change_from(id, Some(customer.clone()), &intake_actor(), |c| {
+        self.change_from(id, Some(customer), &intake_actor(), |c| {
             // Amended since: this screening is of parties that may no longer
             // be the case's; the amendment left the step pending to redo.
             if !c.case.is_pending(Step::Screening) || parties::of(c) != screened {

@@ -177,33 +177,35 @@ impl TemplateStore for EmbeddedStore {
 #[async_trait]
 impl LetterStore for EmbeddedStore {
     // A pending claim lives in memory only: a restart forgets it, and the
-    // retried request claims again. A held record may be a completed one
-    // just appended: the answer waits until it is on disk.
+    // retried request claims again.
     async fn claim(&self, claim: &IdempotencyRecord) -> StoreResult<ClaimOutcome> {
-        Ok(self
-            .state
-            .change_in_memory(|state| match state.live_idempotency(&claim.key, now()) {
-                Some(held) => ClaimOutcome::Held(held.clone()),
-                None => {
-                    state.idempotency.insert(claim.key.clone(), claim.clone());
-                    ClaimOutcome::Claimed
-                }
-            })
-            .await?)
+        let outcome =
+            self.state
+                .change_in_memory(|state| match state.live_idempotency(&claim.key, now()) {
+                    Some(held) => ClaimOutcome::Held(held.clone()),
+                    None => {
+                        state.idempotency.insert(claim.key.clone(), claim.clone());
+                        ClaimOutcome::Claimed
+                    }
+                });
+        if matches!(outcome, ClaimOutcome::Held(_)) {
+            // It may be a completed record just appended: answer only once
+            // it is on disk.
+            self.read(|_| ()).await?;
+        }
+        Ok(outcome)
     }
 
     async fn release(&self, key: &str, letter_id: &LetterId) -> StoreResult<()> {
-        Ok(self
-            .state
-            .change_in_memory(|state| {
-                let ours = state.idempotency.get(key).is_some_and(|r| {
-                    r.letter_id == *letter_id && matches!(r.state, IdempotencyState::Pending { .. })
-                });
-                if ours {
-                    state.idempotency.remove(key);
-                }
-            })
-            .await?)
+        self.state.change_in_memory(|state| {
+            let ours = state.idempotency.get(key).is_some_and(|r| {
+                r.letter_id == *letter_id && matches!(r.state, IdempotencyState::Pending { .. })
+            });
+            if ours {
+                state.idempotency.remove(key);
+            }
+        });
+        Ok(())
     }
 
     async fn record(
