@@ -4,11 +4,10 @@
 //!   CSV, UN consolidated XML, BIS Denied Persons) into [`ListedEntity`];
 //! - [`ListVersion`]: the loaded entities, identified by the SHA-256 of the
 //!   source files, with counts; [`diff()`] between two versions;
-//! - [`normalize`], [`phonetic`], [`variants`], [`similarity`]: turning names
-//!   into comparable tokens;
-//! - `scoring` (token pairs, score, explanation), [`ScreeningIndex`]
-//!   (candidate generation that loses no match) and [`Screener`] (subject →
-//!   matches), plus [`compare`] for two names;
+//! - [`matching`]: the matcher in one place (transliteration, normalisation,
+//!   phonetic keys, variants, similarity, scoring, the candidate index
+//!   [`ScreeningIndex`], qualifiers); [`Screener`] (subject → matches) and
+//!   [`compare`] (two names) run it;
 //! - [`rescreen_changed`] / [`ChangedEntities`]: screening against only the
 //!   added and changed entities of a [`ListDiff`] (ongoing monitoring);
 //! - [`evaluation`]: a labelled set built from the lists and the
@@ -22,21 +21,14 @@
 //! rescreening, alerts) and [`store`] (monitored subjects and alerts: the
 //! port with its embedded and DynamoDB adapters).
 
-mod countries;
 pub mod diff;
 pub mod entity;
 pub mod evaluation;
-mod index;
 pub mod lists;
-pub mod normalize;
-pub mod phonetic;
-mod qualifiers;
+pub mod matching;
 mod rescreen;
-mod scoring;
 mod screen;
-pub mod similarity;
 mod subject;
-pub mod variants;
 mod version;
 
 // The service layer.
@@ -51,14 +43,14 @@ pub use entity::{
     Address, Alias, AliasStrength, BirthDate, CountryLink, CountryRole, EntityId, EntityKind,
     Identifier, IdentifierKind, ListedEntity, SourceList, VesselDetails,
 };
-pub use index::ScreeningIndex;
 pub use lists::{
     ListError, LoadReport, LoadedVintage, RejectedRow, SkippedVintage, load_demo_lists,
     load_lists_dir, load_vintage_dir,
 };
-pub use qualifiers::{QualifierEffect, QualifierOutcome};
+pub use matching::index::ScreeningIndex;
+pub use matching::qualifiers::{QualifierEffect, QualifierOutcome};
+pub use matching::scoring::{MATCH_THRESHOLD, MatchMethod, NameExplanation, TokenMatch};
 pub use rescreen::{ChangedEntities, rescreen_changed};
-pub use scoring::{MATCH_THRESHOLD, MatchMethod, NameExplanation, TokenMatch};
 pub use screen::{Match, MatchExplanation, NameComparison, REPORT_FLOOR, Screener, compare};
 pub use subject::{MAX_NAME_CHARS, Subject, SubjectBirthDate, SubjectError};
 pub use version::{ListCounts, ListVersion};

@@ -10,7 +10,7 @@
 
 use crate::diff::ListDiff;
 use crate::entity::EntityId;
-use crate::index::ScreeningIndex;
+use crate::matching::index::ScreeningIndex;
 use crate::screen::{Match, Screener};
 use crate::subject::{Subject, SubjectError};
 use rustc_hash::{FxHashMap, FxHashSet};

@@ -6,13 +6,15 @@
 //! scorer, for analysts and tests.
 
 use crate::entity::{AliasStrength, EntityId, EntityKind, SourceList};
-use crate::index::ScreeningIndex;
-use crate::qualifiers::{self, IDENTIFIER_FLOOR, QualifierEffect};
-use crate::scoring::{
-    Direct, ListedName, MATCH_THRESHOLD, NameExplanation, PairSimilarity, QueryName, TokenInfo,
-    score_name, score_name_with,
+use crate::matching::index::ScreeningIndex;
+use crate::matching::legal_forms;
+use crate::matching::normalize::normalise;
+use crate::matching::qualifiers::{self, IDENTIFIER_FLOOR, QualifierEffect};
+use crate::matching::scoring::{
+    Direct, ListedName, MATCH_THRESHOLD, NameExplanation, QueryName, score_name, score_name_with,
+    token_infos,
 };
-use crate::subject::{Subject, SubjectError, validate_items, validated_tokens};
+use crate::subject::{Subject, SubjectError, validate_items, validated_name};
 use crate::version::ListVersion;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -75,20 +77,19 @@ pub fn compare(
     query: &str,
     listed: &str,
 ) -> Result<NameComparison, SubjectError> {
-    let q = QueryName::new(&validated_tokens(kind, query)?);
-    let l_tokens = validated_tokens(kind, listed)?;
+    let q = QueryName::new(&validated_name(kind, query)?);
+    let l = validated_name(kind, listed)?;
     // A small vocabulary: the tokens, then the joins of adjacent tokens.
-    let mut vocab: Vec<TokenInfo> = l_tokens.iter().map(|t| TokenInfo::new(t)).collect();
-    vocab.extend(
-        l_tokens
-            .windows(2)
-            .map(|w| TokenInfo::new(&format!("{}{}", w[0], w[1]))),
-    );
+    let (mut vocab, joins) = token_infos(&l);
+    let n_tokens = vocab.len();
+    vocab.extend(joins);
     let ids: Vec<u32> = (0..vocab.len() as u32).collect();
     let name = ListedName {
-        tokens: &ids[..l_tokens.len()],
-        joined: &ids[l_tokens.len()..],
+        tokens: &ids[..n_tokens],
+        joined: &ids[n_tokens..],
         vocab: &vocab,
+        legal_forms: legal_forms::mask(&l.legal_forms),
+        rules: &l.rules,
     };
     Ok(match score_name(&q, &name, &Direct, true) {
         Some((score, explanation)) => NameComparison {
@@ -155,7 +156,7 @@ impl Screener {
         subject: &Subject,
         brute_force: bool,
     ) -> Result<Vec<Match>, SubjectError> {
-        let query = QueryName::new(&validated_tokens(subject.kind, &subject.name)?);
+        let query = QueryName::new(&validated_name(subject.kind, &subject.name)?);
         validate_items(subject)?;
         let entities = self.version.entities();
         let mut by_identifier: Vec<u32> = Vec::new();
@@ -257,7 +258,7 @@ impl Screener {
                         .names()
                         .nth(n.name_no as usize)
                         .unwrap_or((&entity.primary_name, AliasStrength::Strong));
-                    let explanation = Self::explain(index, &query, name_id, &Direct);
+                    let explanation = Self::explain(index, &query, name_id, name, entity.kind);
                     (name.to_string(), strength, explanation)
                 }
                 None => (entity.primary_name.clone(), AliasStrength::Strong, None),
@@ -293,9 +294,12 @@ impl Screener {
         index: &ScreeningIndex,
         query: &QueryName,
         name_id: u32,
-        sims: &impl PairSimilarity,
+        written: &str,
+        kind: EntityKind,
     ) -> Option<NameExplanation> {
-        let name = index.listed_name(&index.names[name_id as usize]);
-        score_name(query, &name, sims, true).and_then(|r| r.1)
+        let rules = normalise(kind, written).rules;
+        let mut name = index.listed_name(&index.names[name_id as usize]);
+        name.rules = &rules;
+        score_name(query, &name, &Direct, true).and_then(|r| r.1)
     }
 }

@@ -5,7 +5,7 @@
 //! before anything walks the string, and the word count bounds the scorer.
 
 use crate::entity::EntityKind;
-use crate::normalize::normalize_name;
+use crate::matching::normalize::{NormalisedName, normalise};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -136,7 +136,7 @@ pub enum SubjectError {
 ///
 /// Mixed scripts (`Vlаdimir` with a Cyrillic `а`) are not an error: every
 /// script is transliterated, which is also what defeats look-alike letters.
-pub fn validated_tokens(kind: EntityKind, name: &str) -> Result<Vec<String>, SubjectError> {
+pub fn validated_name(kind: EntityKind, name: &str) -> Result<NormalisedName, SubjectError> {
     // Bytes first: a 10 MB name is refused without counting characters.
     if name.len() > MAX_NAME_CHARS * 4 || name.chars().count() > MAX_NAME_CHARS {
         return Err(SubjectError::NameTooLong {
@@ -146,16 +146,22 @@ pub fn validated_tokens(kind: EntityKind, name: &str) -> Result<Vec<String>, Sub
     if let Some(position) = name.chars().position(char::is_control) {
         return Err(SubjectError::ControlCharacter { position });
     }
-    let tokens = normalize_name(kind, name);
-    if tokens.is_empty() {
+    let normalised = normalise(kind, name);
+    if normalised.tokens.is_empty() {
         return Err(SubjectError::EmptyName);
     }
-    if tokens.len() > MAX_NAME_WORDS {
+    if normalised.tokens.len() > MAX_NAME_WORDS {
         return Err(SubjectError::TooManyWords {
             max: MAX_NAME_WORDS,
         });
     }
-    Ok(tokens)
+    Ok(normalised)
+}
+
+/// Validates a name and returns its normalised token texts.
+#[cfg(test)]
+fn validated_tokens(kind: EntityKind, name: &str) -> Result<Vec<String>, SubjectError> {
+    validated_name(kind, name).map(|n| n.tokens.into_iter().map(|t| t.text).collect())
 }
 
 /// Checks the subject's lists of countries and identifiers.

@@ -6,7 +6,7 @@ mod common;
 use cdd_screening::evaluation::{
     EvaluationReport, NEGATIVE_ORGANISATIONS, NEGATIVE_PEOPLE, build_evaluation_set, evaluate,
 };
-use cdd_screening::normalize::normalize_name;
+use cdd_screening::matching::normalize::normalize_name;
 use cdd_screening::{EntityKind, MATCH_THRESHOLD};
 use common::screener;
 use std::collections::HashSet;

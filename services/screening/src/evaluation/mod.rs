@@ -7,9 +7,10 @@
 //! not listed (`negatives.rs`). Generation is deterministic (fixed seed).
 
 mod negatives;
+pub mod pairs;
 
 use crate::entity::{EntityId, EntityKind, ListedEntity};
-use crate::normalize::normalize_name;
+use crate::matching::normalize::normalize_name;
 use crate::screen::Screener;
 use crate::subject::Subject;
 use crate::version::ListVersion;
@@ -155,7 +156,7 @@ fn vary(rng: &mut Rng, tokens: &[String], variation: Variation) -> Option<Vec<St
                 if t[i].len() < 4 {
                     return None;
                 }
-                if let Some(c) = crate::variants::canonical(&t[i])
+                if let Some(c) = crate::matching::variants::canonical(&t[i])
                     && c != t[i]
                 {
                     return Some((i, c.to_string()));
@@ -259,7 +260,7 @@ pub fn build_evaluation_set(
             // Company" from an initial) cannot be told from noise by anyone.
             let anchored = |t: &[String]| {
                 t.iter()
-                    .any(|x| x.len() >= 3 && crate::normalize::token_weight(x) >= 1.0)
+                    .any(|x| x.len() >= 3 && crate::matching::normalize::token_weight(x) >= 1.0)
             };
             if let Some(varied) = vary(&mut rng, &tokens, variation).filter(|v| anchored(v)) {
                 cases.push(EvaluationCase {

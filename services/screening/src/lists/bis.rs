@@ -90,7 +90,7 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             continue;
         };
         let (name, aliases) = split_aliases(&raw_name);
-        let kind = if crate::normalize::looks_like_organisation(&name) {
+        let kind = if crate::matching::normalize::looks_like_organisation(&name) {
             EntityKind::Organisation
         } else {
             EntityKind::Person

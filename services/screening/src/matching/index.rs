@@ -34,11 +34,15 @@
 //! lookup), and per-query state lives in a pooled, reusable [`Scratch`].
 
 use crate::entity::{AliasStrength, EntityKind, Identifier, ListedEntity};
-use crate::normalize::{normalize_name, token_weight};
-use crate::scoring::{
-    Edge, ListedName, MAX_TOKENS, MatchMethod, PairSimilarity, QueryName, TokenInfo,
-    is_anchor_weight, score_upper_bound, token_similarity,
+use crate::matching::legal_forms;
+use crate::matching::normalize::{NameToken, normalise, token_weight};
+use crate::matching::scoring::{
+    Edge, ListedName, MAX_TOKENS, MatchMethod, PairSimilarity, QueryName, SCRIPT_HAN_MIN_CLASSES,
+    SCRIPT_MAX_CLASSES, SCRIPT_NEAR_MIN_CLASSES, TWO_EDIT_MAX_LEN, TWO_EDIT_MIN_LEN, TokenInfo,
+    inflection_stems, is_anchor_weight, score_upper_bound, token_similarity,
 };
+use crate::matching::transliterate::Script;
+use crate::matching::variants::nicknames;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
@@ -65,18 +69,59 @@ fn deletion_keys(token: &str) -> impl Iterator<Item = u64> + '_ {
     std::iter::once(fnv(&[b])).chain((0..b.len()).map(move |i| fnv(&[&b[..i], &b[i + 1..]])))
 }
 
+/// Keys of a byte string's two-edit neighbourhood: itself, each deletion
+/// and each pair of deletions. Two strings at most two edits apart always
+/// share one (SymSpell's idea, one level deeper).
+fn deletion_keys2(b: &[u8]) -> Vec<u64> {
+    let mut keys = Vec::with_capacity(1 + b.len() * (b.len() + 1) / 2);
+    keys.push(fnv(&[b]));
+    for i in 0..b.len() {
+        keys.push(fnv(&[&b[..i], &b[i + 1..]]));
+        for j in i + 1..b.len() {
+            keys.push(fnv(&[&b[..i], &b[i + 1..j], &b[j + 1..]]));
+        }
+    }
+    keys
+}
+
+/// Keys of a loose consonant key for the loose tables: the key itself and
+/// its deletions up to `depth` letters, never shorter than the fewest
+/// classes a near or Han pair needs (shorter keys pair only when equal, and
+/// an empty or one-class deletion would reach half the vocabulary).
+fn loose_keys(key: &[u8], depth: usize) -> Vec<u64> {
+    let floor = SCRIPT_HAN_MIN_CLASSES.min(SCRIPT_NEAR_MIN_CLASSES - 1);
+    let mut keys = vec![fnv(&[key])];
+    if depth >= 1 && key.len() > floor && key.len() <= SCRIPT_MAX_CLASSES {
+        for i in 0..key.len() {
+            keys.push(fnv(&[&key[..i], &key[i + 1..]]));
+            if depth >= 2 && key.len() > floor + 1 {
+                for j in i + 1..key.len() {
+                    keys.push(fnv(&[&key[..i], &key[i + 1..j], &key[j + 1..]]));
+                }
+            }
+        }
+    }
+    keys
+}
+
 const DIR_BITS: u32 = 16;
 
 /// `(key hash, vocab id)` pairs sorted by key, with a directory on the top
-/// bits of the key so a lookup is one bucket of a few entries.
+/// bits of the key so a lookup is one bucket of a few entries. Keys keep 32
+/// bits of the hash: a collision only adds a candidate, which the scorer's
+/// own similarity then refuses.
 #[derive(Debug, Default)]
 struct KeyTable {
-    pairs: Vec<(u64, u32)>,
+    pairs: Vec<(u32, u32)>,
     dir: Vec<u32>,
 }
 
 impl KeyTable {
-    fn new(mut pairs: Vec<(u64, u32)>) -> Self {
+    fn new(pairs: Vec<(u64, u32)>) -> Self {
+        let mut pairs: Vec<(u32, u32)> = pairs
+            .into_iter()
+            .map(|(k, id)| ((k >> 32) as u32, id))
+            .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs.shrink_to_fit();
@@ -90,11 +135,12 @@ impl KeyTable {
         KeyTable { pairs, dir }
     }
 
-    fn bucket(key: u64) -> usize {
-        (key >> (64 - DIR_BITS)) as usize
+    fn bucket(key: u32) -> usize {
+        (key >> (32 - DIR_BITS)) as usize
     }
 
     fn get(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let key = (key >> 32) as u32;
         let b = Self::bucket(key);
         let range = match (self.dir.get(b), self.dir.get(b + 1)) {
             (Some(&s), Some(&e)) => s as usize..e as usize,
@@ -120,6 +166,8 @@ pub(crate) struct IndexedName {
     initials: u8,
     /// Sum of the token weights.
     weight: f32,
+    /// Canonical legal forms (`legal_forms::mask`).
+    pub legal_forms: u64,
     pub tokens: Box<[u32]>,
     pub joined: Box<[u32]>,
 }
@@ -128,7 +176,7 @@ pub(crate) struct IndexedName {
 #[derive(Debug, Default)]
 pub struct ScreeningIndex {
     pub(crate) vocab: Vec<TokenInfo>,
-    by_text: FxHashMap<Box<str>, u32>,
+    by_text: FxHashMap<(Box<str>, Script), u32>,
     /// Posting lists, flat: names of vocab `v` are
     /// `post_names[post_start[v]..post_start[v + 1]]`, ascending.
     post_start: Vec<u32>,
@@ -141,7 +189,18 @@ pub struct ScreeningIndex {
     /// First name of each kind; `kind_start[4]` is the end.
     kind_start: [u32; 5],
     deletions: KeyTable,
+    /// Two-edit neighbourhoods of long tokens.
+    deletions2: KeyTable,
+    /// Tokens by their stems less a nominative ending (`putinas` under
+    /// `putin`).
+    stems: KeyTable,
     phonetics: KeyTable,
+    /// Loose keys (and their one- and two-class deletions) of every token,
+    /// for queries written in a script that loses distinctions.
+    loose_all: KeyTable,
+    /// Loose keys (and their one-class deletions) of listed tokens written
+    /// in such a script, for alphabetic queries.
+    loose_listed: KeyTable,
     variants: FxHashMap<&'static str, Vec<u32>>,
     /// Normalised identifier value → entity indices.
     identifiers: FxHashMap<String, Vec<u32>>,
@@ -168,29 +227,36 @@ fn kind_slot(kind: EntityKind) -> usize {
 struct Prepared {
     e_no: u32,
     kind: EntityKind,
-    names: Vec<(u16, AliasStrength, Vec<String>)>,
+    names: Vec<(u16, AliasStrength, Vec<NameToken>, u64)>,
     identifiers: Vec<String>,
 }
 
 /// Vocabulary being built: text → id, weights, and (vocab, name) postings.
 #[derive(Default)]
 struct VocabBuilder {
-    by_text: FxHashMap<Box<str>, u32>,
-    texts: Vec<Box<str>>,
+    by_text: FxHashMap<(Box<str>, Script), u32>,
+    texts: Vec<(Box<str>, Script)>,
     weight: Vec<f32>,
     anchor_weight: Vec<f32>,
     postings: Vec<(u32, u32)>,
 }
 
 impl VocabBuilder {
-    fn intern(&mut self, token: &str, name_id: u32, joined_weight: Option<f32>) -> u32 {
-        let id = match self.by_text.get(token) {
+    fn intern(
+        &mut self,
+        token: &str,
+        script: Script,
+        name_id: u32,
+        joined_weight: Option<f32>,
+    ) -> u32 {
+        let key: (Box<str>, Script) = (token.into(), script);
+        let id = match self.by_text.get(&key) {
             Some(&id) => id,
             None => {
                 let id = self.texts.len() as u32;
                 let w = token_weight(token);
-                self.texts.push(token.into());
-                self.by_text.insert(token.into(), id);
+                self.texts.push(key.clone());
+                self.by_text.insert(key, id);
                 self.weight.push(w);
                 self.anchor_weight.push(w);
                 id
@@ -229,10 +295,18 @@ impl ScreeningIndex {
                     .names()
                     .enumerate()
                     .filter_map(|(name_no, (name, strength))| {
-                        let mut tokens = normalize_name(e.kind, name);
+                        let normalised = normalise(e.kind, name);
+                        let forms = legal_forms::mask(&normalised.legal_forms);
+                        let mut tokens = normalised.tokens;
                         tokens.truncate(MAX_TOKENS);
-                        (!tokens.is_empty())
-                            .then(|| (name_no.min(u16::MAX as usize) as u16, strength, tokens))
+                        (!tokens.is_empty()).then(|| {
+                            (
+                                name_no.min(u16::MAX as usize) as u16,
+                                strength,
+                                tokens,
+                                forms,
+                            )
+                        })
                     })
                     .collect();
                 let identifiers = e
@@ -256,23 +330,32 @@ impl ScreeningIndex {
         for kind in EntityKind::all() {
             ix.kind_start[kind_slot(kind)] = ix.names.len() as u32;
             for p in prepared.iter().filter(|p| p.kind == kind) {
-                for (name_no, strength, tokens) in &p.names {
+                for (name_no, strength, tokens, forms) in &p.names {
                     let name_id = ix.names.len() as u32;
-                    let ids: Box<[u32]> =
-                        tokens.iter().map(|t| vb.intern(t, name_id, None)).collect();
+                    let ids: Box<[u32]> = tokens
+                        .iter()
+                        .map(|t| vb.intern(&t.text, t.script, name_id, None))
+                        .collect();
                     let joined: Box<[u32]> = tokens
                         .windows(2)
                         .zip(ids.windows(2))
                         .map(|(w, i)| {
                             let parts = vb.weight[i[0] as usize] + vb.weight[i[1] as usize];
                             join.clear();
-                            join.push_str(&w[0]);
-                            join.push_str(&w[1]);
-                            vb.intern(&join, name_id, Some(parts))
+                            join.push_str(&w[0].text);
+                            join.push_str(&w[1].text);
+                            let script = w[0].script.max(w[1].script);
+                            vb.intern(&join, script, name_id, Some(parts))
                         })
                         .collect();
                     let weight = ids.iter().map(|&id| vb.weight[id as usize]).sum();
-                    let initials = tokens.iter().filter(|t| t.len() == 1).count();
+                    let initials = ids
+                        .iter()
+                        .filter(|&&id| {
+                            let t = &vb.texts[id as usize].0;
+                            t.len() == 1 && !t.as_bytes()[0].is_ascii_digit()
+                        })
+                        .count();
                     ix.names.push(IndexedName {
                         entity: p.e_no,
                         kind,
@@ -280,6 +363,7 @@ impl ScreeningIndex {
                         name_no: *name_no,
                         initials: initials.min(u8::MAX as usize) as u8,
                         weight,
+                        legal_forms: *forms,
                         tokens: ids,
                         joined,
                     });
@@ -325,7 +409,11 @@ impl ScreeningIndex {
         ix.post_names = post_names;
         ix.anchor_weight = vb.anchor_weight;
         ix.by_text = vb.by_text;
-        ix.vocab = vb.texts.par_iter().map(|t| TokenInfo::new(t)).collect();
+        ix.vocab = vb
+            .texts
+            .par_iter()
+            .map(|(t, script)| TokenInfo::new(t, *script))
+            .collect();
 
         let deletions: Vec<(u64, u32)> = ix
             .vocab
@@ -339,6 +427,54 @@ impl ScreeningIndex {
             })
             .collect();
         ix.deletions = KeyTable::new(deletions);
+        let deletions2: Vec<(u64, u32)> = ix
+            .vocab
+            .par_iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&t.text.len()) && !t.number
+            })
+            .flat_map_iter(|(id, t)| {
+                deletion_keys2(t.text.as_bytes())
+                    .into_iter()
+                    .map(move |k| (k, id as u32))
+            })
+            .collect();
+        ix.deletions2 = KeyTable::new(deletions2);
+        let stems: Vec<(u64, u32)> = ix
+            .vocab
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.number)
+            .flat_map(|(id, t)| {
+                inflection_stems(&t.text).map(move |stem| (fnv(&[stem.as_bytes()]), id as u32))
+            })
+            .collect();
+        ix.stems = KeyTable::new(stems);
+        let loose_all: Vec<(u64, u32)> = ix
+            .vocab
+            .par_iter()
+            .enumerate()
+            .filter(|(_, t)| !t.loose.is_empty())
+            .flat_map_iter(|(id, t)| {
+                loose_keys(t.loose.as_bytes(), 2)
+                    .into_iter()
+                    .map(move |k| (k, id as u32))
+            })
+            .collect();
+        ix.loose_all = KeyTable::new(loose_all);
+        let loose_listed: Vec<(u64, u32)> = ix
+            .vocab
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.loose.is_empty() && t.script != Script::Alphabetic)
+            .flat_map(|(id, t)| {
+                loose_keys(t.loose.as_bytes(), 1)
+                    .into_iter()
+                    .map(move |k| (k, id as u32))
+            })
+            .collect();
+        ix.loose_listed = KeyTable::new(loose_listed);
         let phonetics: Vec<(u64, u32)> = ix
             .vocab
             .iter()
@@ -380,21 +516,59 @@ impl ScreeningIndex {
             return Vec::new();
         }
         ids.clear();
-        if let Some(&id) = self.by_text.get(&*q.text) {
-            ids.push(id);
-        }
+        self.exact_ids(&q.text, ids);
         if let Some(c) = q.canonical
             && let Some(v) = self.variants.get(c)
         {
             ids.extend_from_slice(v);
+        }
+        if q.number {
+            // Numbers pair only exactly.
+            ids.sort_unstable();
+            ids.dedup();
+            return ids
+                .iter()
+                .filter_map(|&id| {
+                    token_similarity(q, &self.vocab[id as usize]).map(|(s, m)| (id, s, m))
+                })
+                .collect();
+        }
+        for related in nicknames(&q.text) {
+            self.exact_ids(related, ids);
+            if let Some(v) = self.variants.get(related) {
+                ids.extend_from_slice(v);
+            }
         }
         if q.text.len() >= 4 {
             for key in deletion_keys(&q.text) {
                 ids.extend(self.deletions.get(key));
             }
         }
+        // Listed words that are ours with an ending, and ours less one.
+        ids.extend(self.stems.get(fnv(&[q.text.as_bytes()])));
+        for stem in inflection_stems(&q.text) {
+            self.exact_ids(stem, ids);
+        }
+        if (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&q.text.len()) {
+            for key in deletion_keys2(q.text.as_bytes()) {
+                ids.extend(self.deletions2.get(key));
+            }
+        }
         if !q.phonetic.is_empty() {
             ids.extend(self.phonetics.get(fnv(&[q.phonetic.as_bytes()])));
+        }
+        if !q.loose.is_empty() {
+            // Equal keys, keys one class apart, or a Han word's classes a
+            // subsequence of the other's (`script_similarity`): every such
+            // pair shares one of these keys.
+            let table = if q.script == Script::Alphabetic {
+                &self.loose_listed
+            } else {
+                &self.loose_all
+            };
+            for k in loose_keys(q.loose.as_bytes(), 2) {
+                ids.extend(table.get(k));
+            }
         }
         ids.sort_unstable();
         ids.dedup();
@@ -405,12 +579,23 @@ impl ScreeningIndex {
             .collect()
     }
 
+    /// Vocabulary tokens spelt `text`, whatever their script.
+    fn exact_ids(&self, text: &str, ids: &mut Vec<u32>) {
+        for script in [Script::Alphabetic, Script::Loose, Script::Han] {
+            if let Some(&id) = self.by_text.get(&(text.into(), script)) {
+                ids.push(id);
+            }
+        }
+    }
+
     /// Resolves a name's ids into the scorer's view.
     pub(crate) fn listed_name<'a>(&'a self, name: &'a IndexedName) -> ListedName<'a> {
         ListedName {
             tokens: &name.tokens,
             joined: &name.joined,
             vocab: &self.vocab,
+            legal_forms: name.legal_forms,
+            rules: &[],
         }
     }
 

@@ -35,10 +35,17 @@
 //! are exactly what the candidate index retrieves, which is why the index
 //! cannot lose a match (see `index.rs`).
 
-use crate::normalize::token_weight;
-use crate::phonetic::phonetic_key;
-use crate::similarity::{levenshtein_within, one_edit_similarity, within_one_edit};
-use crate::variants::canonical;
+use crate::entity::EntityKind;
+use crate::matching::legal_forms;
+use crate::matching::normalize::{
+    NameRule, NormalisedName, is_number, is_patronymic, token_weight,
+};
+use crate::matching::phonetic::{loose_key, phonetic_key};
+use crate::matching::similarity::{
+    is_subsequence, levenshtein_within, one_edit_similarity, two_edit_similarity, within_one_edit,
+};
+use crate::matching::transliterate::Script;
+use crate::matching::variants::{are_nicknames, canonical};
 use serde::{Deserialize, Serialize};
 
 /// A name's score at or above this is a potential match (an alert).
@@ -54,8 +61,42 @@ const UNMATCHED_QUERY_PENALTY: f32 = 0.35;
 /// Weight of an unmatched listed token in the denominator (kept separate
 /// so the two can be tuned apart).
 const UNMATCHED_LISTED_PENALTY: f32 = 0.35;
+/// Weight of the part of the unmatched tokens that stands against each
+/// other (a word on each side that found no partner: `Al-Rawi` against
+/// `Al-Janabi`, `Mining` against `Trading`, `Kenya` against `Uganda`). A
+/// word one side leaves out is the omission above; a word each side has in
+/// its place is evidence of two different entities, and costs more.
+const SUBSTITUTION_PENALTY: f32 = 0.8;
+/// Factor on a name whose numbers differ from the other's (`No. 2`
+/// against `No. 5`, `III` against `VII`): a numbered SPV, vessel or fund
+/// is another entity than its sibling.
+pub const NUMBER_MISMATCH_FACTOR: f32 = 0.7;
+/// Taken off a name whose legal forms differ from the other's (`AG`
+/// against `Inc`): a hint of two companies, never enough to break a match.
+pub const LEGAL_FORM_MISMATCH_PENALTY: f32 = 0.03;
 /// Similarity of a phonetic pair.
 const PHONETIC_SIMILARITY: f32 = 0.85;
+/// Similarity of a phonetic pair with two consonant classes.
+const PHONETIC_SHORT_SIMILARITY: f32 = 0.8;
+/// Similarity of a word and the same word with a case ending.
+const INFLECTION_SIMILARITY: f32 = 0.9;
+/// Similarity of a nickname pair (`Bob`/`Robert`).
+const NICKNAME_SIMILARITY: f32 = 0.9;
+/// Similarities of a word romanised from a script that loses distinctions
+/// against another, by loose consonant key: equal with three or more
+/// classes, equal with two, one class apart (four or more), or a Han
+/// rendering whose classes are a subsequence of the other's.
+///
+/// They are high because a romanisation from such a script is never
+/// spelt like the Latin form: agreeing consonants are all the evidence
+/// there can be.
+const SCRIPT_EQUAL_SIMILARITY: f32 = 0.95;
+const SCRIPT_SHORT_SIMILARITY: f32 = 0.9;
+const SCRIPT_ONE_CLASS_SIMILARITY: f32 = 0.85;
+const SCRIPT_NEAR_SIMILARITY: f32 = 0.85;
+const SCRIPT_HAN_SIMILARITY: f32 = 0.88;
+/// Longest words compared on a one-class loose key.
+pub(crate) const SCRIPT_ONE_CLASS_MAX_LEN: usize = 4;
 /// Similarity factor applied to merged and split pairs.
 const MERGE_FACTOR: f32 = 0.97;
 
@@ -70,62 +111,197 @@ pub enum MatchMethod {
     Initial,
     Merged,
     Split,
+    /// One is a nickname of the other (`data/nicknames.txt`).
+    Nickname,
+    /// One is the other with a nominative ending (`Putinas`, `Putins`:
+    /// Lithuanian and Latvian add one to every foreign name).
+    Inflection,
+    /// Compared by loose consonant key: one word came from a script that
+    /// writes no vowels or merges letters a Latin spelling keeps apart.
+    Transliteration,
 }
 
 /// One token after normalisation, with what comparisons need.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenInfo {
     pub text: Box<str>,
+    pub script: Script,
     pub canonical: Option<&'static str>,
     pub phonetic: Box<str>,
+    pub loose: Box<str>,
     pub weight: f32,
+    pub number: bool,
+    pub patronymic: bool,
+    /// A word of a person's name (set on queries: a query and the names
+    /// it is compared with are always of one kind).
+    pub person: bool,
 }
 
 impl TokenInfo {
-    pub fn new(text: &str) -> Self {
+    pub fn new(text: &str, script: Script) -> Self {
         TokenInfo {
             text: text.into(),
+            script,
             canonical: canonical(text),
             phonetic: phonetic_key(text).into(),
+            loose: loose_key(text).into(),
             weight: token_weight(text),
+            number: is_number(text),
+            patronymic: is_patronymic(text),
+            person: false,
         }
     }
 
     pub fn is_initial(&self) -> bool {
-        self.text.len() == 1
+        self.text.len() == 1 && !self.number
     }
 }
 
 /// Similarity of two whole tokens (not initials), or `None`.
+///
+/// Every method here has a key the index looks up (`index.rs`), so a pair
+/// this function accepts is always a candidate.
 pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<(f32, MatchMethod)> {
     if a.text == b.text {
         return Some((1.0, MatchMethod::Exact));
     }
-    if a.is_initial() || b.is_initial() {
+    if a.is_initial() || b.is_initial() || a.number || b.number {
         return None;
     }
     if a.canonical.is_some() && a.canonical == b.canonical {
         return Some((0.95, MatchMethod::Variant));
     }
-    let (la, lb) = (a.text.len(), b.text.len());
-    let fuzzy = (la.min(lb) >= 4 && within_one_edit(a.text.as_bytes(), b.text.as_bytes()))
-        .then(|| one_edit_similarity(&a.text, &b.text));
-    // The key ignores vowels, so it is only trusted with three consonant
-    // classes and when the spellings are at most two edits apart:
-    // Qaddafi/Qadhafi/Gaddafi yes, Canon/Jonhon and Apple/Yupel no.
-    let phonetic_ok = fuzzy.is_none()
-        && la.min(lb) >= 3
-        && !a.phonetic.is_empty()
-        && a.phonetic == b.phonetic
-        && a.phonetic.bytes().filter(|&c| c != b'A').count() >= 3
-        && levenshtein_within(a.text.as_bytes(), b.text.as_bytes(), 2).is_some();
-    let phonetic = phonetic_ok.then_some(PHONETIC_SIMILARITY);
-    match (fuzzy, phonetic) {
-        (Some(f), Some(p)) if p > f => Some((p, MatchMethod::Phonetic)),
-        (Some(f), _) => Some((f, MatchMethod::Fuzzy)),
-        (None, Some(p)) => Some((p, MatchMethod::Phonetic)),
-        (None, None) => None,
+    let mut best: Option<(f32, MatchMethod)> = None;
+    let mut offer = |sim: f32, method: MatchMethod| {
+        if best.is_none_or(|(s, _)| sim > s) {
+            best = Some((sim, method));
+        }
+    };
+    if are_nicknames(&a.text, &b.text) {
+        offer(NICKNAME_SIMILARITY, MatchMethod::Nickname);
     }
+    let (la, lb) = (a.text.len(), b.text.len());
+    let one_edit = la.min(lb) >= 4 && within_one_edit(a.text.as_bytes(), b.text.as_bytes());
+    if one_edit {
+        offer(one_edit_similarity(&a.text, &b.text), MatchMethod::Fuzzy);
+    } else if la.min(lb) >= TWO_EDIT_MIN_LEN
+        && la.max(lb) <= TWO_EDIT_MAX_LEN
+        && levenshtein_within(a.text.as_bytes(), b.text.as_bytes(), 2).is_some()
+    {
+        offer(two_edit_similarity(&a.text, &b.text), MatchMethod::Fuzzy);
+    }
+    // The key ignores vowels, so it is only trusted with three consonant
+    // classes (two in words of six letters or more) and when the spellings
+    // are close: Qaddafi/Qadhafi/Gaddafi, Lukaschenko/Loukachenko and
+    // Shoigu/Choigou yes, Canon/Jonhon and Apple/Yupel no.
+    //
+    // A person's name is a transliteration far more often than a
+    // company's, whose words are coined (`Cemex`/`Zomex`,
+    // `Petrobras`/`Petropars` are other companies): for other kinds the
+    // key needs six letters and at most two edits.
+    let min_len = if a.person { 3 } else { 6 };
+    if la.min(lb) >= min_len && !a.phonetic.is_empty() && a.phonetic == b.phonetic {
+        let classes = a.phonetic.bytes().filter(|&c| c != b'A').count();
+        let max_edits = if a.person && classes >= 4 && la.min(lb) >= 9 {
+            3
+        } else {
+            2
+        };
+        let close = levenshtein_within(a.text.as_bytes(), b.text.as_bytes(), max_edits).is_some();
+        if close && classes >= 3 {
+            offer(PHONETIC_SIMILARITY, MatchMethod::Phonetic);
+        } else if close && a.person && classes == 2 && la.min(lb) >= 6 {
+            offer(PHONETIC_SHORT_SIMILARITY, MatchMethod::Phonetic);
+        }
+    }
+    if let Some(sim) = inflection_similarity(&a.text, &b.text) {
+        offer(sim, MatchMethod::Inflection);
+    }
+    if let Some(sim) = script_similarity(a, b) {
+        offer(sim, MatchMethod::Transliteration);
+    }
+    best
+}
+
+/// Nominative endings Lithuanian and Latvian add to names (and the plural
+/// `s` of business words: `Holdings`/`Holding`).
+pub(crate) const INFLECTION_ENDINGS: &[&str] = &["as", "is", "ys", "us", "s"];
+/// Shortest stem an ending is taken off.
+pub(crate) const INFLECTION_MIN_STEM: usize = 4;
+
+/// The stems of a word: the word less each ending it has.
+pub(crate) fn inflection_stems(text: &str) -> impl Iterator<Item = &str> {
+    INFLECTION_ENDINGS.iter().filter_map(move |e| {
+        text.strip_suffix(e)
+            .filter(|stem| stem.len() >= INFLECTION_MIN_STEM)
+    })
+}
+
+fn inflection_similarity(a: &str, b: &str) -> Option<f32> {
+    (inflection_stems(a).any(|s| s == b) || inflection_stems(b).any(|s| s == a))
+        .then_some(INFLECTION_SIMILARITY)
+}
+
+/// Shortest tokens compared at two edits (shorter ones turn into other
+/// names: `maria`/`marta`/`mario`).
+pub(crate) const TWO_EDIT_MIN_LEN: usize = 7;
+/// Longest tokens compared at two edits (a name's words are far shorter;
+/// the index keeps every two-letter deletion of each, so this bounds it).
+pub(crate) const TWO_EDIT_MAX_LEN: usize = 24;
+/// Longest loose keys compared other than by equality, likewise.
+pub(crate) const SCRIPT_MAX_CLASSES: usize = 16;
+/// Fewest loose classes for a one-class-apart or subsequence pair.
+pub(crate) const SCRIPT_NEAR_MIN_CLASSES: usize = 4;
+pub(crate) const SCRIPT_HAN_MIN_CLASSES: usize = 3;
+
+/// Loose-key similarity, when either word came from a script that loses
+/// distinctions (`transliterate.rs`); `None` for two alphabetic words.
+pub(crate) fn script_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<f32> {
+    if a.script == Script::Alphabetic && b.script == Script::Alphabetic {
+        return None;
+    }
+    let (ka, kb) = (a.loose.as_bytes(), b.loose.as_bytes());
+    if ka.is_empty() || kb.is_empty() {
+        return None;
+    }
+    // Every script here writes a word's initial vowel (Arabic and Hebrew
+    // with alef or ain), so a word starting with a vowel is not one
+    // starting with a consonant; Han is the exception (`Ya` for `A`).
+    let starts_with_vowel = |t: &str| t.starts_with(['a', 'e', 'i', 'o', 'u']);
+    if a.script != Script::Han
+        && b.script != Script::Han
+        && starts_with_vowel(&a.text) != starts_with_vowel(&b.text)
+    {
+        return None;
+    }
+    if ka == kb {
+        return match ka.len() {
+            1 if a.text.len().max(b.text.len()) <= SCRIPT_ONE_CLASS_MAX_LEN => {
+                Some(SCRIPT_ONE_CLASS_SIMILARITY)
+            }
+            1 => None,
+            2 => Some(SCRIPT_SHORT_SIMILARITY),
+            _ => Some(SCRIPT_EQUAL_SIMILARITY),
+        };
+    }
+    if ka.len().max(kb.len()) > SCRIPT_MAX_CLASSES {
+        return None;
+    }
+    if ka.len().min(kb.len()) >= SCRIPT_NEAR_MIN_CLASSES
+        && ka[0] == kb[0]
+        && within_one_edit(ka, kb)
+    {
+        return Some(SCRIPT_NEAR_SIMILARITY);
+    }
+    // Han squeezes a foreign name into syllables and drops consonants of
+    // its clusters: its classes are a subsequence of the other's.
+    let han = |h: &[u8], other: &[u8]| {
+        h.len() >= SCRIPT_HAN_MIN_CLASSES && other.len() <= h.len() + 2 && is_subsequence(h, other)
+    };
+    if (a.script == Script::Han && han(ka, kb)) || (b.script == Script::Han && han(kb, ka)) {
+        return Some(SCRIPT_HAN_SIMILARITY);
+    }
+    None
 }
 
 /// A single letter against a token that starts with it.
@@ -160,6 +336,20 @@ pub struct NameExplanation {
     pub matched: Vec<TokenMatch>,
     pub unmatched_query: Vec<String>,
     pub unmatched_listed: Vec<String>,
+    /// What normalisation did to the query (titles and legal forms
+    /// dropped, abbreviations, numbers and patronymics rewritten, words
+    /// from scripts compared by loose key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query_rules: Vec<NameRule>,
+    /// The same for the listed name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed_rules: Vec<NameRule>,
+    /// Both names carry numbers and they differ (score × 0.7).
+    #[serde(default)]
+    pub numbers_differ: bool,
+    /// Both names carry legal forms and none is shared (score − 0.03).
+    #[serde(default)]
+    pub legal_forms_differ: bool,
     pub score: f32,
 }
 
@@ -169,18 +359,42 @@ pub(crate) struct QueryName {
     pub tokens: Vec<TokenInfo>,
     /// `tokens[i] + tokens[i + 1]`, for split pairs.
     pub joined: Vec<TokenInfo>,
+    pub legal_forms: u64,
+    pub rules: Vec<NameRule>,
 }
 
 impl QueryName {
-    pub fn new(tokens: &[String]) -> Self {
+    pub fn new(name: &NormalisedName) -> Self {
+        let (mut tokens, mut joined) = token_infos(name);
+        let person = name.kind == EntityKind::Person;
+        for t in tokens.iter_mut().chain(joined.iter_mut()) {
+            t.person = person;
+        }
         QueryName {
-            tokens: tokens.iter().map(|t| TokenInfo::new(t)).collect(),
-            joined: tokens
-                .windows(2)
-                .map(|w| TokenInfo::new(&format!("{}{}", w[0], w[1])))
-                .collect(),
+            tokens,
+            joined,
+            legal_forms: legal_forms::mask(&name.legal_forms),
+            rules: name.rules.clone(),
         }
     }
+}
+
+/// A name's tokens and the joins of adjacent tokens, ready to compare.
+pub(crate) fn token_infos(name: &NormalisedName) -> (Vec<TokenInfo>, Vec<TokenInfo>) {
+    let t = &name.tokens;
+    (
+        t.iter()
+            .map(|t| TokenInfo::new(&t.text, t.script))
+            .collect(),
+        t.windows(2)
+            .map(|w| {
+                TokenInfo::new(
+                    &format!("{}{}", w[0].text, w[1].text),
+                    w[0].script.max(w[1].script),
+                )
+            })
+            .collect(),
+    )
 }
 
 /// A listed name as the scorer sees it: ids of its tokens and adjacent
@@ -190,6 +404,9 @@ pub(crate) struct ListedName<'a> {
     pub tokens: &'a [u32],
     pub joined: &'a [u32],
     pub vocab: &'a [TokenInfo],
+    pub legal_forms: u64,
+    /// Normalisation rules, for explanations (empty while screening).
+    pub rules: &'a [NameRule],
 }
 
 impl<'a> ListedName<'a> {
@@ -404,10 +621,41 @@ pub(crate) fn score_name_with(
         .filter(|j| (all_c & !c_used) & (1 << j) != 0)
         .map(|j| listed.token(j).1.weight)
         .sum();
-    let score = matched
+    // The unmatched weight that stands against each other (patronymics and
+    // particles excluded: customers and lists write them too differently
+    // to count a mismatch as a different person).
+    let substitutable = |w: f32, t: &TokenInfo| if t.patronymic || w < 0.5 { 0.0 } else { w };
+    let (mut sub_q, mut sub_c) = (0.0f32, 0.0f32);
+    let (mut numbers_q, mut numbers_c) = (false, false);
+    for (i, t) in q_tokens.iter().enumerate().take(MAX_TOKENS) {
+        if (all_q & !q_used) & (1 << i) != 0 {
+            sub_q += substitutable(t.weight, t);
+            numbers_q |= t.number;
+        }
+    }
+    for j in 0..n_listed {
+        if (all_c & !c_used) & (1 << j) != 0 {
+            let t = listed.token(j).1;
+            sub_c += substitutable(t.weight, t);
+            numbers_c |= t.number;
+        }
+    }
+    let substituted = sub_q.min(sub_c);
+    let mut score = matched
         / (matched_weight
             + UNMATCHED_QUERY_PENALTY * unmatched_q
-            + UNMATCHED_LISTED_PENALTY * unmatched_c);
+            + UNMATCHED_LISTED_PENALTY * unmatched_c
+            + 2.0 * (SUBSTITUTION_PENALTY - UNMATCHED_QUERY_PENALTY) * substituted);
+    let numbers_differ = numbers_q && numbers_c;
+    if numbers_differ {
+        score *= NUMBER_MISMATCH_FACTOR;
+    }
+    let legal_forms_differ = query.legal_forms != 0
+        && listed.legal_forms != 0
+        && query.legal_forms & listed.legal_forms == 0;
+    if legal_forms_differ {
+        score = (score - LEGAL_FORM_MISMATCH_PENALTY).max(0.0);
+    }
     let explanation = explain.then(|| {
         let q_infos: Vec<&TokenInfo> = q_tokens.iter().take(MAX_TOKENS).collect();
         let c_infos: Vec<&TokenInfo> = (0..n_listed).map(|j| listed.token(j).1).collect();
@@ -433,6 +681,10 @@ pub(crate) fn score_name_with(
                 .collect(),
             unmatched_query: texts(all_q & !q_used, &q_infos),
             unmatched_listed: texts(all_c & !c_used, &c_infos),
+            query_rules: query.rules.clone(),
+            listed_rules: listed.rules.to_vec(),
+            numbers_differ,
+            legal_forms_differ,
             score,
         }
     });

@@ -15,7 +15,7 @@ fn class(c: u8, next: Option<u8>) -> Option<u8> {
         b'f' | b'v' => b'F',
         b'c' if matches!(next, Some(b'e' | b'i' | b'y')) => b'S',
         b'c' | b'k' | b'q' | b'g' | b'j' => b'K',
-        b's' | b'z' | b'x' => b'S',
+        b's' | b'z' => b'S',
         b't' | b'd' => b'T',
         b'l' => b'L',
         b'm' => b'M',
@@ -52,8 +52,28 @@ pub fn phonetic_key(token: &str) -> String {
             (b'd', Some(b'j' | b'z')) => (Some(b'K'), 2),
             (b't', Some(b's')) => (Some(b'S'), 2),
             (b'c', Some(b'k')) => (Some(b'K'), 2),
+            // Hungarian gy before a vowel is a d (Vlagyimir, Medvegyev).
+            (b'g', Some(b'y')) if b.get(i + 2).is_some_and(|&n| is_vowel(n)) => (Some(b'T'), 2),
             _ => (class(c, next), 1),
         };
+        // j after a vowel, before a consonant or at the end, is the glide
+        // other alphabets write i or y (Sergej, Dmitrij, Nikolaj).
+        if c == b'j' && i > 0 && is_vowel(b[i - 1]) && next.is_none_or(|n| !is_vowel(n)) {
+            last = None;
+            i += 1;
+            continue;
+        }
+        // x is two consonants, k and s (Alexander/Aleksandr).
+        if c == b'x' {
+            if last != Some(b'K') {
+                out.push(b'K');
+            }
+            out.push(b'S');
+            last = Some(b'S');
+            started = true;
+            i += 1;
+            continue;
+        }
         match code {
             Some(code) => {
                 if last != Some(code) {
@@ -81,9 +101,58 @@ pub fn phonetic_key(token: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The loose key: consonant classes only, for a word romanised from a
+/// script that writes no vowels (Arabic, Hebrew), no l/r or b/v distinction
+/// (kana, Hangul, Han, Hebrew), or `n`/`m` for one sign (Indic anusvara).
+/// So `l` and `r` are one class, as are `m`/`n` and `b`/`p`/`f`/`v`;
+/// vowels, `h`, `w` and `y` are left out, and repeats collapse even across
+/// a vowel (`mhmd` and `Mohammed` both give `NT`). Empty for tokens with
+/// digits or no consonant; the scorer trusts a one-class key only in short
+/// words (`aly`/`Ali`).
+pub fn loose_key(token: &str) -> String {
+    let strict = phonetic_key(token);
+    let mut out: Vec<u8> = Vec::with_capacity(strict.len());
+    for c in strict.bytes() {
+        let c = match c {
+            b'A' => continue,
+            b'R' => b'L',
+            b'M' => b'N',
+            b'F' => b'P',
+            c => c,
+        };
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::loose_key as lk;
     use super::phonetic_key as k;
+
+    #[test]
+    fn scripts_meet_in_the_loose_key() {
+        // Arabic, kana, Hangul, Hebrew and Greek forms of one Latin name.
+        for form in [
+            "alksndr",
+            "arekusandoru",
+            "allegsandeuleu",
+            "lkhsndr",
+            "alexantr",
+        ] {
+            assert_eq!(lk(form), lk("aleksandr"), "{form}");
+        }
+        assert_eq!(lk("lwkshynkw"), lk("lukashenka"));
+        assert_eq!(lk("mhmd"), lk("mohammed"));
+        assert_ne!(lk("smith"), lk("jones"));
+        assert_eq!(lk("a1"), "");
+        assert_eq!(lk("aly"), lk("ali"));
+    }
 
     #[test]
     fn transliteration_variants_share_a_key() {
@@ -93,6 +162,13 @@ mod tests {
         assert_eq!(k("kadhafi"), k("qadhafi"));
         assert_eq!(k("osama"), k("usama"));
         assert_eq!(k("hussein"), k("husain"));
+        assert_eq!(k("alexander"), k("aleksander"));
+        assert_eq!(k("lukaschenko"), k("lukashenko"));
+        assert_eq!(k("loukachenko"), k("lukashenko"));
+        assert_eq!(k("lukaszenka"), k("lukashenka"));
+        assert_eq!(k("sergej"), k("sergei"));
+        assert_eq!(k("vlagyimir"), k("vladimir"));
+        assert_eq!(k("jamal"), k("gamal"));
         assert_ne!(k("smith"), k("jones"));
         assert_eq!(k("al"), "");
         assert_eq!(k("a1234"), "");

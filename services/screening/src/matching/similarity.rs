@@ -2,10 +2,12 @@
 //!
 //! Token-level typos are accepted at one edit (insertion, deletion,
 //! substitution or transposition of adjacent letters: optimal string
-//! alignment distance 1). Larger distances are left to the phonetic key and
-//! the variant table: two edits in a short token already turn one name
-//! into another (`maria`/`marta`/`mario`). The one-edit bound is also what
-//! makes the candidate index exact (see `index.rs`).
+//! alignment distance 1), and at two edits in long tokens (seven letters or
+//! more), with a lower similarity. In shorter tokens larger distances are
+//! left to the phonetic key and the variant table: two edits in a short
+//! token already turn one name into another (`maria`/`marta`/`mario`).
+//! The edit bounds are also what make the candidate index exact (see
+//! `index.rs`: deletion neighbourhoods of one and two letters).
 
 /// True when `a` and `b` are at optimal-string-alignment distance ≤ 1.
 pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
@@ -35,6 +37,20 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 /// matches comfortably.
 pub fn one_edit_similarity(a: &str, b: &str) -> f32 {
     1.0 - 1.2 / a.len().max(b.len()) as f32
+}
+
+/// Similarity of two long tokens two edits apart: 1 − 2.4/longest length,
+/// so a small change gives a small drop instead of a cliff (`Glencorr` /
+/// `Glencore`-like typos in a distinctive word: 0.70 at 8 letters, 0.80
+/// at 12), and stays under a one-edit pair of the same length.
+pub fn two_edit_similarity(a: &str, b: &str) -> f32 {
+    1.0 - 2.4 / a.len().max(b.len()) as f32
+}
+
+/// Whether `short` is a subsequence of `long`.
+pub fn is_subsequence(short: &[u8], long: &[u8]) -> bool {
+    let mut it = long.iter();
+    short.iter().all(|c| it.any(|d| d == c))
 }
 
 /// Levenshtein distance, or `None` when it exceeds `max` (or the tokens are

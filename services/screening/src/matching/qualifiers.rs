@@ -7,7 +7,7 @@
 //! close to proof and lifts the score to at least [`IDENTIFIER_FLOOR`].
 
 use crate::entity::{BirthDate, ListedEntity};
-use crate::normalize::normalize_country;
+use crate::matching::normalize::normalize_country;
 use crate::subject::{Subject, SubjectBirthDate};
 use serde::{Deserialize, Serialize};
 
@@ -146,7 +146,7 @@ pub(crate) fn countries(subject: &Subject, entity: &ListedEntity) -> QualifierEf
 pub(crate) fn identifier(subject: &Subject, entity: &ListedEntity) -> Option<String> {
     subject.identifiers.iter().find_map(|given| {
         let v = crate::entity::Identifier::normalised_value(given);
-        (v.len() >= crate::index::MIN_IDENTIFIER_LEN)
+        (v.len() >= crate::matching::index::MIN_IDENTIFIER_LEN)
             .then(|| {
                 entity
                     .identifiers

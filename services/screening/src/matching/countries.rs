@@ -190,7 +190,7 @@ pub(crate) fn canonical_country(normalised: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::normalize_country;
+    use crate::matching::normalize::normalize_country;
 
     #[test]
     fn spellings_meet() {
