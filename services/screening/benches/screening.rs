@@ -48,6 +48,15 @@ fn main() {
         s.index().vocabulary_size()
     );
     println!(
+        "index tables (entries): {}",
+        s.index()
+            .table_entries()
+            .iter()
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
         "parse {:.0} ms + index = {:.0} ms (best of 3)",
         parse.as_secs_f64() * 1e3,
         total.as_secs_f64() * 1e3

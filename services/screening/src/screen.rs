@@ -77,7 +77,7 @@ pub fn compare(
     query: &str,
     listed: &str,
 ) -> Result<NameComparison, SubjectError> {
-    let q = QueryName::new(&validated_name(kind, query)?);
+    let q = QueryName::new(validated_name(kind, query)?);
     let l = validated_name(kind, listed)?;
     // A small vocabulary: the tokens, then the joins of adjacent tokens.
     let (mut vocab, joins) = token_infos(&l);
@@ -156,7 +156,7 @@ impl Screener {
         subject: &Subject,
         brute_force: bool,
     ) -> Result<Vec<Match>, SubjectError> {
-        let query = QueryName::new(&validated_name(subject.kind, &subject.name)?);
+        let query = QueryName::new(validated_name(subject.kind, &subject.name)?);
         validate_items(subject)?;
         let entities = self.version.entities();
         let mut by_identifier: Vec<u32> = Vec::new();

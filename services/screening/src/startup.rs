@@ -88,11 +88,12 @@ impl Application {
             })?;
         crate::monitoring::reload::announce(&first);
         let lists = Arc::new(LiveLists::new(first, settings.lists.clone(), s3));
-        let monitor = Arc::new(Monitor::new(lists, store));
+        let monitor = Arc::new(Monitor::new(lists.clone(), store));
         let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
         let bound = ServiceRouter {
             service: "screening",
             api: api::routes(AppState {
+                lists,
                 monitor: monitor.clone(),
             }),
             openapi: include_str!("../openapi.json"),

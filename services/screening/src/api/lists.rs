@@ -18,7 +18,7 @@ use crate::monitoring::lists::DEMO_WARNING;
 
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
     caller.require(SCREENERS)?;
-    let lists = state.monitor.lists();
+    let lists = state.lists;
     let current = lists.current();
     let v = current.version();
     let mut body = json!({
@@ -60,7 +60,7 @@ pub async fn entity(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     caller.require(SCREENERS)?;
-    let current = state.monitor.lists().current();
+    let current = state.lists.current();
     match current.entity(&id) {
         Some(e) => Ok(Json(json!({
             "list_version": current.version().id,

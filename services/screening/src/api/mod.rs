@@ -20,11 +20,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::monitoring::Monitor;
+use crate::monitoring::{LiveLists, Monitor};
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
+    /// The list version in force: one-off screenings and comparisons read
+    /// it directly.
+    pub lists: Arc<LiveLists>,
+    /// Monitored subjects and alerts (enrolment, reloads, the alert feed).
     pub monitor: Arc<Monitor>,
 }
 

@@ -99,7 +99,7 @@ pub async fn screen(
     let mut errors = FieldErrors::new();
     let req = request::screening("", &body, &mut errors);
     let req = errors.finish(req)?;
-    let lists = state.monitor.lists().current();
+    let lists = state.lists.current();
     // One subject is tens of microseconds of CPU: cheaper inline than a
     // hand-off to the blocking pool.
     let matches = lists
@@ -158,7 +158,7 @@ pub async fn batch(
     let mut errors = FieldErrors::new();
     let requests = batch_requests(&body, &mut errors);
     let requests = errors.finish(requests)?;
-    let lists = state.monitor.lists().current();
+    let lists = state.lists.current();
     let (requests, results) = {
         let lists = lists.clone();
         tokio::task::spawn_blocking(move || {

@@ -6,12 +6,21 @@
 //! finds every vocabulary token the scorer could pair it with:
 //!
 //! - exact: a hash lookup;
-//! - variant: the variant group's members;
+//! - variant: the variant group's members; nickname: the related names'
+//!   spellings and variant groups;
+//! - inflection: tokens stored under each stem less a nominative ending;
 //! - fuzzy (one edit): a deletion neighbourhood. Each vocabulary token of
 //!   4+ letters is stored under the hash of itself and of each one-letter
 //!   deletion; two tokens one substitution, insertion, deletion or adjacent
 //!   transposition apart always share one of those keys (SymSpell's idea);
-//! - phonetic: the hash of the phonetic key.
+//! - two edits: the same one level deeper (every deletion of one or two
+//!   letters), for distinctive words of 8–24 letters that stand as words
+//!   of a name (two-edit pairs are never joined);
+//! - phonetic: the hash of the phonetic key;
+//! - transliteration: loose consonant keys with their deletions of one and
+//!   two classes (never below three classes), in two tables: every token,
+//!   for queries written in a loose script, and only the loose-script
+//!   tokens, for alphabetic queries.
 //!
 //! Hash collisions only add candidates, and every candidate pair is then
 //! confirmed by the same `token_similarity` the scorer uses. Since a name
@@ -37,12 +46,11 @@ use crate::entity::{AliasStrength, EntityKind, Identifier, ListedEntity};
 use crate::matching::legal_forms;
 use crate::matching::normalize::{NameToken, normalise, token_weight};
 use crate::matching::scoring::{
-    Edge, ListedName, MAX_TOKENS, MatchMethod, PairSimilarity, QueryName, SCRIPT_HAN_MIN_CLASSES,
+    Edge, ListedName, MAX_TOKENS, PairSim, PairSimilarity, QueryName, SCRIPT_HAN_MIN_CLASSES,
     SCRIPT_MAX_CLASSES, SCRIPT_NEAR_MIN_CLASSES, TWO_EDIT_MAX_LEN, TWO_EDIT_MIN_LEN, TokenInfo,
     inflection_stems, is_anchor_weight, score_upper_bound, token_similarity,
 };
 use crate::matching::transliterate::Script;
-use crate::matching::variants::nicknames;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
@@ -104,7 +112,10 @@ fn loose_keys(key: &[u8], depth: usize) -> Vec<u64> {
     keys
 }
 
-const DIR_BITS: u32 = 16;
+/// The 32 bits of a hash a [`KeyTable`] keeps.
+fn short_key(key: u64) -> u32 {
+    (key >> 32) as u32
+}
 
 /// `(key hash, vocab id)` pairs sorted by key, with a directory on the top
 /// bits of the key so a lookup is one bucket of a few entries. Keys keep 32
@@ -114,37 +125,38 @@ const DIR_BITS: u32 = 16;
 struct KeyTable {
     pairs: Vec<(u32, u32)>,
     dir: Vec<u32>,
+    /// Bits of the key that pick a directory bucket.
+    bits: u32,
 }
 
 impl KeyTable {
-    fn new(pairs: Vec<(u64, u32)>) -> Self {
-        let mut pairs: Vec<(u32, u32)> = pairs
-            .into_iter()
-            .map(|(k, id)| ((k >> 32) as u32, id))
-            .collect();
+    fn new(mut pairs: Vec<(u32, u32)>) -> Self {
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs.shrink_to_fit();
-        let mut dir = vec![0u32; (1 << DIR_BITS) + 1];
+        // About two entries a bucket, so a lookup reads one or two.
+        let bits = (usize::BITS - (pairs.len() / 2).max(1).leading_zeros()).clamp(8, 21);
+        let mut dir = vec![0u32; (1 << bits) + 1];
         for &(k, _) in &pairs {
-            dir[Self::bucket(k) + 1] += 1;
+            dir[Self::bucket(k, bits) + 1] += 1;
         }
         for b in 1..dir.len() {
             dir[b] += dir[b - 1];
         }
-        KeyTable { pairs, dir }
+        KeyTable { pairs, dir, bits }
     }
 
-    fn bucket(key: u32) -> usize {
-        (key >> (32 - DIR_BITS)) as usize
+    fn bucket(key: u32, bits: u32) -> usize {
+        (key >> (32 - bits)) as usize
     }
 
     fn get(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
-        let key = (key >> 32) as u32;
-        let b = Self::bucket(key);
-        let range = match (self.dir.get(b), self.dir.get(b + 1)) {
-            (Some(&s), Some(&e)) => s as usize..e as usize,
-            _ => 0..0,
+        let key = short_key(key);
+        let range = if self.dir.is_empty() {
+            0..0
+        } else {
+            let b = Self::bucket(key, self.bits);
+            self.dir[b] as usize..self.dir[b + 1] as usize
         };
         self.pairs[range]
             .iter()
@@ -176,7 +188,8 @@ pub(crate) struct IndexedName {
 #[derive(Debug, Default)]
 pub struct ScreeningIndex {
     pub(crate) vocab: Vec<TokenInfo>,
-    by_text: FxHashMap<(Box<str>, Script), u32>,
+    /// Vocabulary ids by spelling (one per script it was written in).
+    by_text: FxHashMap<Box<str>, Vec<u32>>,
     /// Posting lists, flat: names of vocab `v` are
     /// `post_names[post_start[v]..post_start[v + 1]]`, ascending.
     post_start: Vec<u32>,
@@ -238,6 +251,8 @@ struct VocabBuilder {
     texts: Vec<(Box<str>, Script)>,
     weight: Vec<f32>,
     anchor_weight: Vec<f32>,
+    /// Whether the entry is a word of some name (not only a join).
+    plain: Vec<bool>,
     postings: Vec<(u32, u32)>,
 }
 
@@ -259,12 +274,15 @@ impl VocabBuilder {
                 self.by_text.insert(key, id);
                 self.weight.push(w);
                 self.anchor_weight.push(w);
+                self.plain.push(false);
                 id
             }
         };
         if let Some(w) = joined_weight {
             let a = &mut self.anchor_weight[id as usize];
             *a = a.max(w);
+        } else {
+            self.plain[id as usize] = true;
         }
         self.postings.push((id, name_id));
         id
@@ -408,50 +426,58 @@ impl ScreeningIndex {
         ix.post_start = start;
         ix.post_names = post_names;
         ix.anchor_weight = vb.anchor_weight;
-        ix.by_text = vb.by_text;
+        for ((text, _), &id) in &vb.by_text {
+            ix.by_text.entry(text.clone()).or_default().push(id);
+        }
         ix.vocab = vb
             .texts
             .par_iter()
             .map(|(t, script)| TokenInfo::new(t, *script))
             .collect();
 
-        let deletions: Vec<(u64, u32)> = ix
+        let deletions: Vec<(u32, u32)> = ix
             .vocab
             .par_iter()
             .enumerate()
             .filter(|(_, t)| t.text.len() >= 4)
             .flat_map_iter(|(id, t)| {
                 deletion_keys(&t.text)
-                    .map(move |k| (k, id as u32))
+                    .map(move |k| (short_key(k), id as u32))
                     .collect::<Vec<_>>()
             })
             .collect();
         ix.deletions = KeyTable::new(deletions);
-        let deletions2: Vec<(u64, u32)> = ix
+        let deletions2: Vec<(u32, u32)> = ix
             .vocab
             .par_iter()
             .enumerate()
-            .filter(|(_, t)| {
-                (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&t.text.len()) && !t.number
+            // Two-edit pairs are never joined (scoring.rs), so joins need
+            // no two-edit keys.
+            .filter(|(id, t)| {
+                vb.plain[*id]
+                    && t.weight >= 1.0
+                    && (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&t.text.len())
+                    && !t.number
             })
             .flat_map_iter(|(id, t)| {
                 deletion_keys2(t.text.as_bytes())
                     .into_iter()
-                    .map(move |k| (k, id as u32))
+                    .map(move |k| (short_key(k), id as u32))
             })
             .collect();
         ix.deletions2 = KeyTable::new(deletions2);
-        let stems: Vec<(u64, u32)> = ix
+        let stems: Vec<(u32, u32)> = ix
             .vocab
             .iter()
             .enumerate()
             .filter(|(_, t)| !t.number)
             .flat_map(|(id, t)| {
-                inflection_stems(&t.text).map(move |stem| (fnv(&[stem.as_bytes()]), id as u32))
+                inflection_stems(&t.text)
+                    .map(move |stem| (short_key(fnv(&[stem.as_bytes()])), id as u32))
             })
             .collect();
         ix.stems = KeyTable::new(stems);
-        let loose_all: Vec<(u64, u32)> = ix
+        let loose_all: Vec<(u32, u32)> = ix
             .vocab
             .par_iter()
             .enumerate()
@@ -459,11 +485,11 @@ impl ScreeningIndex {
             .flat_map_iter(|(id, t)| {
                 loose_keys(t.loose.as_bytes(), 2)
                     .into_iter()
-                    .map(move |k| (k, id as u32))
+                    .map(move |k| (short_key(k), id as u32))
             })
             .collect();
         ix.loose_all = KeyTable::new(loose_all);
-        let loose_listed: Vec<(u64, u32)> = ix
+        let loose_listed: Vec<(u32, u32)> = ix
             .vocab
             .iter()
             .enumerate()
@@ -471,16 +497,16 @@ impl ScreeningIndex {
             .flat_map(|(id, t)| {
                 loose_keys(t.loose.as_bytes(), 1)
                     .into_iter()
-                    .map(move |k| (k, id as u32))
+                    .map(move |k| (short_key(k), id as u32))
             })
             .collect();
         ix.loose_listed = KeyTable::new(loose_listed);
-        let phonetics: Vec<(u64, u32)> = ix
+        let phonetics: Vec<(u32, u32)> = ix
             .vocab
             .iter()
             .enumerate()
             .filter(|(_, t)| !t.phonetic.is_empty())
-            .map(|(id, t)| (fnv(&[t.phonetic.as_bytes()]), id as u32))
+            .map(|(id, t)| (short_key(fnv(&[t.phonetic.as_bytes()])), id as u32))
             .collect();
         ix.phonetics = KeyTable::new(phonetics);
         for (id, t) in ix.vocab.iter().enumerate() {
@@ -511,7 +537,12 @@ impl ScreeningIndex {
     }
 
     /// Every vocabulary token `token_similarity` pairs with `q`, sorted by id.
-    fn token_matches(&self, q: &TokenInfo, ids: &mut Vec<u32>) -> Vec<(u32, f32, MatchMethod)> {
+    fn token_matches(
+        &self,
+        q: &TokenInfo,
+        joined: bool,
+        ids: &mut Vec<u32>,
+    ) -> Vec<(u32, PairSim)> {
         if q.is_initial() {
             return Vec::new();
         }
@@ -528,12 +559,10 @@ impl ScreeningIndex {
             ids.dedup();
             return ids
                 .iter()
-                .filter_map(|&id| {
-                    token_similarity(q, &self.vocab[id as usize]).map(|(s, m)| (id, s, m))
-                })
+                .filter_map(|&id| token_similarity(q, &self.vocab[id as usize]).map(|p| (id, p)))
                 .collect();
         }
-        for related in nicknames(&q.text) {
+        for related in q.nicknames {
             self.exact_ids(related, ids);
             if let Some(v) = self.variants.get(related) {
                 ids.extend_from_slice(v);
@@ -549,7 +578,11 @@ impl ScreeningIndex {
         for stem in inflection_stems(&q.text) {
             self.exact_ids(stem, ids);
         }
-        if (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&q.text.len()) {
+        // A join never pairs at two edits (scoring.rs).
+        if !joined
+            && q.weight >= 1.0
+            && (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&q.text.len())
+        {
             for key in deletion_keys2(q.text.as_bytes()) {
                 ids.extend(self.deletions2.get(key));
             }
@@ -573,18 +606,14 @@ impl ScreeningIndex {
         ids.sort_unstable();
         ids.dedup();
         ids.iter()
-            .filter_map(|&id| {
-                token_similarity(q, &self.vocab[id as usize]).map(|(s, m)| (id, s, m))
-            })
+            .filter_map(|&id| token_similarity(q, &self.vocab[id as usize]).map(|p| (id, p)))
             .collect()
     }
 
     /// Vocabulary tokens spelt `text`, whatever their script.
     fn exact_ids(&self, text: &str, ids: &mut Vec<u32>) {
-        for script in [Script::Alphabetic, Script::Loose, Script::Han] {
-            if let Some(&id) = self.by_text.get(&(text.into(), script)) {
-                ids.push(id);
-            }
+        if let Some(found) = self.by_text.get(text) {
+            ids.extend_from_slice(found);
         }
     }
 
@@ -614,12 +643,12 @@ impl ScreeningIndex {
             tokens: query
                 .tokens
                 .iter()
-                .map(|t| self.token_matches(t, &mut scratch.ids))
+                .map(|t| self.token_matches(t, false, &mut scratch.ids))
                 .collect(),
             joined: query
                 .joined
                 .iter()
-                .map(|t| self.token_matches(t, &mut scratch.ids))
+                .map(|t| self.token_matches(t, true, &mut scratch.ids))
                 .collect(),
         };
         let (lo, hi) = self.kind_range(kind);
@@ -631,40 +660,37 @@ impl ScreeningIndex {
         // to the heaviest listed side they could pair with.
         let mut untracked_mask = 0u64;
         let mut untracked_listed = 0.0f32;
-        let heaviest = |m: &[(u32, f32, MatchMethod)]| {
+        let heaviest = |m: &[(u32, PairSim)]| {
             m.iter()
-                .map(|&(id, _, _)| self.anchor_weight[id as usize])
+                .map(|&(id, _)| self.anchor_weight[id as usize])
                 .fold(0.0f32, f32::max)
         };
-        let walk = |m: &[(u32, f32, MatchMethod)],
-                    q_weight: f32,
-                    slot: u16,
-                    q_mask: u64,
-                    scratch: &mut Scratch| {
-            let tracked = q_weight >= 1.0;
-            for &(id, _, _) in m {
-                let c_weight = self.anchor_weight[id as usize];
-                if !is_anchor_weight(q_weight, c_weight) {
-                    continue;
-                }
-                let p = self.postings(id);
-                let a = p.partition_point(|&n| n < lo);
-                let b = a + p[a..].partition_point(|&n| n < hi);
-                for &n in &p[a..b] {
-                    let acc = scratch.touch(n);
-                    if tracked {
-                        acc.q_mask |= q_mask;
-                        if acc.slot != slot {
-                            acc.listed += acc.slot_max;
-                            acc.slot = slot;
-                            acc.slot_max = c_weight;
-                        } else if c_weight > acc.slot_max {
-                            acc.slot_max = c_weight;
+        let walk =
+            |m: &[(u32, PairSim)], q_weight: f32, slot: u16, q_mask: u64, scratch: &mut Scratch| {
+                let tracked = q_weight >= 1.0;
+                for &(id, _) in m {
+                    let c_weight = self.anchor_weight[id as usize];
+                    if !is_anchor_weight(q_weight, c_weight) {
+                        continue;
+                    }
+                    let p = self.postings(id);
+                    let a = p.partition_point(|&n| n < lo);
+                    let b = a + p[a..].partition_point(|&n| n < hi);
+                    for &n in &p[a..b] {
+                        let acc = scratch.touch(n);
+                        if tracked {
+                            acc.q_mask |= q_mask;
+                            if acc.slot != slot {
+                                acc.listed += acc.slot_max;
+                                acc.slot = slot;
+                                acc.slot_max = c_weight;
+                            } else if c_weight > acc.slot_max {
+                                acc.slot_max = c_weight;
+                            }
                         }
                     }
                 }
-            }
-        };
+            };
         for (i, (t, m)) in query
             .tokens
             .iter()
@@ -743,6 +769,20 @@ impl ScreeningIndex {
     pub fn vocabulary_size(&self) -> usize {
         self.vocab.len()
     }
+
+    /// Entries of each look-up table, for the benchmarks' memory account.
+    #[doc(hidden)]
+    pub fn table_entries(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            ("postings", self.post_names.len()),
+            ("deletions", self.deletions.pairs.len()),
+            ("deletions2", self.deletions2.pairs.len()),
+            ("stems", self.stems.pairs.len()),
+            ("phonetics", self.phonetics.pairs.len()),
+            ("loose_all", self.loose_all.pairs.len()),
+            ("loose_listed", self.loose_listed.pairs.len()),
+        ]
+    }
 }
 
 /// What the postings walk learnt about one reached name.
@@ -800,28 +840,22 @@ impl Scratch {
 
 /// The per-query token match tables, used as the scorer's similarity source.
 pub(crate) struct QueryTables {
-    tokens: Vec<Vec<(u32, f32, MatchMethod)>>,
-    joined: Vec<Vec<(u32, f32, MatchMethod)>>,
+    tokens: Vec<Vec<(u32, PairSim)>>,
+    joined: Vec<Vec<(u32, PairSim)>>,
 }
 
-fn lookup(table: &[(u32, f32, MatchMethod)], id: u32) -> Option<(f32, MatchMethod)> {
+fn lookup(table: &[(u32, PairSim)], id: u32) -> Option<PairSim> {
     table
-        .binary_search_by_key(&id, |&(i, _, _)| i)
+        .binary_search_by_key(&id, |&(i, _)| i)
         .ok()
-        .map(|k| (table[k].1, table[k].2))
+        .map(|k| table[k].1)
 }
 
 impl PairSimilarity for QueryTables {
-    fn token(&self, _: &QueryName, i: usize, id: u32, _: &TokenInfo) -> Option<(f32, MatchMethod)> {
+    fn token(&self, _: &QueryName, i: usize, id: u32, _: &TokenInfo) -> Option<PairSim> {
         lookup(&self.tokens[i], id)
     }
-    fn joined(
-        &self,
-        _: &QueryName,
-        p: usize,
-        id: u32,
-        _: &TokenInfo,
-    ) -> Option<(f32, MatchMethod)> {
+    fn joined(&self, _: &QueryName, p: usize, id: u32, _: &TokenInfo) -> Option<PairSim> {
         lookup(&self.joined[p], id)
     }
 }

@@ -63,6 +63,15 @@ pub fn phonetic_key(token: &str) -> String {
             i += 1;
             continue;
         }
+        // A word's first w is the consonant other alphabets write v
+        // (Wladimir, William/Vilyam; Arabic and Persian و at a word's start).
+        if c == b'w' && i == 0 {
+            out.push(b'F');
+            last = Some(b'F');
+            started = true;
+            i += 1;
+            continue;
+        }
         // x is two consonants, k and s (Alexander/Aleksandr).
         if c == b'x' {
             if last != Some(b'K') {
@@ -169,6 +178,7 @@ mod tests {
         assert_eq!(k("sergej"), k("sergei"));
         assert_eq!(k("vlagyimir"), k("vladimir"));
         assert_eq!(k("jamal"), k("gamal"));
+        assert_eq!(k("wladimir"), k("vladimir"));
         assert_ne!(k("smith"), k("jones"));
         assert_eq!(k("al"), "");
         assert_eq!(k("a1234"), "");

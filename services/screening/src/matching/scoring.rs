@@ -3,32 +3,45 @@
 //! Both names are normalised into tokens (see `normalize.rs`). Each pair of
 //! tokens may match:
 //!
-//! | method     | when                                              | similarity |
-//! |------------|---------------------------------------------------|------------|
-//! | exact      | same token                                        | 1.0        |
-//! | variant    | same group in the variant table (Mohammed/Muhammad)| 0.95      |
-//! | fuzzy      | one edit apart, both ≥ 4 letters (typo, transposition) | 1 − 1.2/len |
-//! | phonetic   | same phonetic key with 3+ consonants, ≤ 2 edits (Qaddafi/Gaddafi) | 0.85 |
-//! | initial    | a single letter against a token it starts        | 0.9        |
-//! | merged     | one query token = two adjacent listed tokens (Abubakr/Abu Bakr) | inner × 0.97 |
-//! | split      | two adjacent query tokens = one listed token      | inner × 0.97 |
+//! | method          | when                                                   | similarity |
+//! |-----------------|--------------------------------------------------------|------------|
+//! | exact           | same token                                             | 1.0        |
+//! | variant         | same group in the variant table (Mohammed/Muhammad, al/el) | 0.95   |
+//! | nickname        | one is a nickname of the other (Bob/Robert, Sasha/Aleksandr) | 0.9  |
+//! | inflection      | one is the other plus a nominative ending (Putinas/Putin) | 0.9     |
+//! | fuzzy           | one edit apart, both ≥ 4 letters (typo, transposition) | 1 − 1.2/len |
+//! | two_edits       | two edits apart, distinctive words of 8–24 letters     | 1 − 2.4/len |
+//! | phonetic        | same phonetic key, 3+ consonant classes (2 in a person's words of 6+ letters), ≤ 2 edits (3 in a person's long words) | 0.85 (0.8) |
+//! | transliteration | a word from a script that loses distinctions (`transliterate.rs`): loose keys equal, one class apart, or a Han word's classes a subsequence | 0.85–0.95 |
+//! | initial         | a single letter against a token it starts              | 0.9        |
+//! | merged          | one query token = two adjacent listed tokens (Abubakr/Abu Bakr) | inner × 0.97 |
+//! | split           | two adjacent query tokens = one listed token           | inner × 0.97 |
 //!
-//! Merged and split pairs accept only exact, variant and fuzzy inner
-//! matches: a phonetic key over a joined string is far too loose.
+//! Merged and split pairs accept only exact, variant and one-edit fuzzy
+//! inner matches: a phonetic or loose key over a joined string is far too
+//! loose.
 //!
 //! Pairs are assigned greedily, best first, each token used once, so token
 //! order does not matter. Each token has a weight (1.0; particles such as
-//! `al`/`bin` 0.4; generic business words 0.5; initials 0.5) and
+//! `al`/`bin` 0.4; generic business words, short numbers, patronymics and
+//! initials 0.5) and
 //!
 //! ```text
-//! score = Σ sim·w̄  /  (Σ w̄ + 0.35·(unmatched query weight + unmatched listed weight))
+//! score = Σ sim·w̄ / (Σ w̄ + 0.35·(unmatched query + unmatched listed weight)
+//!                         + 2·(0.8 − 0.35)·substituted weight)
 //! ```
 //!
 //! where w̄ is the mean weight of the two sides of a pair. An unmatched
 //! token costs a third of a matched one: lists carry middle names and
 //! patronymics that customers leave out, and customers carry second given
-//! names that lists leave out; two names sharing one of two tokens
-//! (`John Smith`/`Jane Smith`) still fall well short (≈0.6).
+//! names that lists leave out. But where *each* side has a word the other
+//! lacks (`Al-Rawi` against `Al-Janabi`, `Mining` against `Trading`,
+//! `Kenya` against `Uganda`), that much weight (the smaller side's,
+//! particles and patronymics left out) is a substitution and costs 0.8 a
+//! side: the word that tells two entities apart weighs more than the words
+//! they share. Then two qualifiers: numbers on both sides that differ
+//! (`No. 2`/`No. 5`, `III`/`VII`) multiply the score by 0.7; legal forms on
+//! both sides with none in common take 0.03 off (a hint, never decisive).
 //!
 //! A name needs at least one *anchor* (a non-initial pair involving a
 //! full-weight token): `Al X` never matches `Al Y` on `al` alone. Anchors
@@ -45,7 +58,7 @@ use crate::matching::similarity::{
     is_subsequence, levenshtein_within, one_edit_similarity, two_edit_similarity, within_one_edit,
 };
 use crate::matching::transliterate::Script;
-use crate::matching::variants::{are_nicknames, canonical};
+use crate::matching::variants::{canonical, nicknames};
 use serde::{Deserialize, Serialize};
 
 /// A name's score at or above this is a potential match (an alert).
@@ -111,6 +124,9 @@ pub enum MatchMethod {
     Initial,
     Merged,
     Split,
+    /// Two edits apart, both distinctive words of eight letters or more
+    /// (never joined).
+    TwoEdits,
     /// One is a nickname of the other (`data/nicknames.txt`).
     Nickname,
     /// One is the other with a nominative ending (`Putinas`, `Putins`:
@@ -127,6 +143,8 @@ pub(crate) struct TokenInfo {
     pub text: Box<str>,
     pub script: Script,
     pub canonical: Option<&'static str>,
+    /// The names this one is a nickname of, or that are nicknames of it.
+    pub nicknames: &'static [&'static str],
     pub phonetic: Box<str>,
     pub loose: Box<str>,
     pub weight: f32,
@@ -143,6 +161,7 @@ impl TokenInfo {
             text: text.into(),
             script,
             canonical: canonical(text),
+            nicknames: nicknames(text),
             phonetic: phonetic_key(text).into(),
             loose: loose_key(text).into(),
             weight: token_weight(text),
@@ -157,38 +176,61 @@ impl TokenInfo {
     }
 }
 
+/// A pair's similarity: the best of every method, and the best of those a
+/// merged or split pair may rest on (see [`joinable`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PairSim {
+    pub best: (f32, MatchMethod),
+    pub join: Option<(f32, MatchMethod)>,
+}
+
+impl PairSim {
+    fn both(sim: f32, method: MatchMethod) -> Self {
+        PairSim {
+            best: (sim, method),
+            join: Some((sim, method)),
+        }
+    }
+}
+
 /// Similarity of two whole tokens (not initials), or `None`.
 ///
 /// Every method here has a key the index looks up (`index.rs`), so a pair
 /// this function accepts is always a candidate.
-pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<(f32, MatchMethod)> {
+pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<PairSim> {
     if a.text == b.text {
-        return Some((1.0, MatchMethod::Exact));
+        return Some(PairSim::both(1.0, MatchMethod::Exact));
     }
     if a.is_initial() || b.is_initial() || a.number || b.number {
         return None;
     }
     if a.canonical.is_some() && a.canonical == b.canonical {
-        return Some((0.95, MatchMethod::Variant));
+        return Some(PairSim::both(0.95, MatchMethod::Variant));
     }
     let mut best: Option<(f32, MatchMethod)> = None;
+    let mut join: Option<(f32, MatchMethod)> = None;
     let mut offer = |sim: f32, method: MatchMethod| {
         if best.is_none_or(|(s, _)| sim > s) {
             best = Some((sim, method));
         }
+        if joinable(method) && join.is_none_or(|(s, _)| sim > s) {
+            join = Some((sim, method));
+        }
     };
-    if are_nicknames(&a.text, &b.text) {
+    if !a.nicknames.is_empty() && a.nicknames.contains(&b.canonical.unwrap_or(&b.text)) {
         offer(NICKNAME_SIMILARITY, MatchMethod::Nickname);
     }
     let (la, lb) = (a.text.len(), b.text.len());
     let one_edit = la.min(lb) >= 4 && within_one_edit(a.text.as_bytes(), b.text.as_bytes());
     if one_edit {
         offer(one_edit_similarity(&a.text, &b.text), MatchMethod::Fuzzy);
-    } else if la.min(lb) >= TWO_EDIT_MIN_LEN
+    } else if a.weight >= 1.0
+        && b.weight >= 1.0
+        && la.min(lb) >= TWO_EDIT_MIN_LEN
         && la.max(lb) <= TWO_EDIT_MAX_LEN
         && levenshtein_within(a.text.as_bytes(), b.text.as_bytes(), 2).is_some()
     {
-        offer(two_edit_similarity(&a.text, &b.text), MatchMethod::Fuzzy);
+        offer(two_edit_similarity(&a.text, &b.text), MatchMethod::TwoEdits);
     }
     // The key ignores vowels, so it is only trusted with three consonant
     // classes (two in words of six letters or more) and when the spellings
@@ -220,7 +262,7 @@ pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<(f32, Mat
     if let Some(sim) = script_similarity(a, b) {
         offer(sim, MatchMethod::Transliteration);
     }
-    best
+    best.map(|best| PairSim { best, join })
 }
 
 /// Nominative endings Lithuanian and Latvian add to names (and the plural
@@ -238,13 +280,15 @@ pub(crate) fn inflection_stems(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn inflection_similarity(a: &str, b: &str) -> Option<f32> {
-    (inflection_stems(a).any(|s| s == b) || inflection_stems(b).any(|s| s == a))
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    let ending = long.strip_prefix(short)?;
+    (short.len() >= INFLECTION_MIN_STEM && INFLECTION_ENDINGS.contains(&ending))
         .then_some(INFLECTION_SIMILARITY)
 }
 
 /// Shortest tokens compared at two edits (shorter ones turn into other
 /// names: `maria`/`marta`/`mario`).
-pub(crate) const TWO_EDIT_MIN_LEN: usize = 7;
+pub(crate) const TWO_EDIT_MIN_LEN: usize = 8;
 /// Longest tokens compared at two edits (a name's words are far shorter;
 /// the index keeps every two-letter deletion of each, so this bounds it).
 pub(crate) const TWO_EDIT_MAX_LEN: usize = 24;
@@ -364,8 +408,8 @@ pub(crate) struct QueryName {
 }
 
 impl QueryName {
-    pub fn new(name: &NormalisedName) -> Self {
-        let (mut tokens, mut joined) = token_infos(name);
+    pub fn new(name: NormalisedName) -> Self {
+        let (mut tokens, mut joined) = token_infos(&name);
         let person = name.kind == EntityKind::Person;
         for t in tokens.iter_mut().chain(joined.iter_mut()) {
             t.person = person;
@@ -374,7 +418,7 @@ impl QueryName {
             tokens,
             joined,
             legal_forms: legal_forms::mask(&name.legal_forms),
-            rules: name.rules.clone(),
+            rules: name.rules,
         }
     }
 }
@@ -424,43 +468,19 @@ impl<'a> ListedName<'a> {
 /// the per-query tables the index built. Both give identical numbers.
 pub(crate) trait PairSimilarity {
     /// Query token `i` against listed vocabulary token `id`.
-    fn token(
-        &self,
-        query: &QueryName,
-        i: usize,
-        id: u32,
-        listed: &TokenInfo,
-    ) -> Option<(f32, MatchMethod)>;
+    fn token(&self, query: &QueryName, i: usize, id: u32, listed: &TokenInfo) -> Option<PairSim>;
     /// Joined query tokens `p, p+1` against listed token `id`.
-    fn joined(
-        &self,
-        query: &QueryName,
-        p: usize,
-        id: u32,
-        listed: &TokenInfo,
-    ) -> Option<(f32, MatchMethod)>;
+    fn joined(&self, query: &QueryName, p: usize, id: u32, listed: &TokenInfo) -> Option<PairSim>;
 }
 
 /// Computes every similarity directly (used by `compare` and brute force).
 pub(crate) struct Direct;
 
 impl PairSimilarity for Direct {
-    fn token(
-        &self,
-        q: &QueryName,
-        i: usize,
-        _: u32,
-        listed: &TokenInfo,
-    ) -> Option<(f32, MatchMethod)> {
+    fn token(&self, q: &QueryName, i: usize, _: u32, listed: &TokenInfo) -> Option<PairSim> {
         token_similarity(&q.tokens[i], listed)
     }
-    fn joined(
-        &self,
-        q: &QueryName,
-        p: usize,
-        _: u32,
-        listed: &TokenInfo,
-    ) -> Option<(f32, MatchMethod)> {
+    fn joined(&self, q: &QueryName, p: usize, _: u32, listed: &TokenInfo) -> Option<PairSim> {
         token_similarity(&q.joined[p], listed)
     }
 }
@@ -520,7 +540,7 @@ pub(crate) fn score_name_with(
             let found = if q.is_initial() || c.is_initial() {
                 initial_similarity(q, c)
             } else {
-                sims.token(query, i, id, c)
+                sims.token(query, i, id, c).map(|p| p.best)
             };
             if let Some((sim, method)) = found {
                 let anchor = method != MatchMethod::Initial && is_anchor_weight(q.weight, c.weight);
@@ -539,10 +559,7 @@ pub(crate) fn score_name_with(
         }
         for k in 0..n_joined {
             let (id, joined) = listed.join(k);
-            if let Some((sim, _)) = sims
-                .token(query, i, id, joined)
-                .filter(|(_, m)| joinable(*m))
-            {
+            if let Some((sim, _)) = sims.token(query, i, id, joined).and_then(|p| p.join) {
                 let c_weight = listed.token(k).1.weight + listed.token(k + 1).1.weight;
                 edges.push(Edge {
                     q_mask: 1 << i,
@@ -562,7 +579,7 @@ pub(crate) fn score_name_with(
             if c.is_initial() {
                 continue;
             }
-            if let Some((sim, _)) = sims.joined(query, p, id, c).filter(|(_, m)| joinable(*m)) {
+            if let Some((sim, _)) = sims.joined(query, p, id, c).and_then(|p| p.join) {
                 edges.push(Edge {
                     q_mask: 0b11 << p,
                     c_mask: 1 << j,

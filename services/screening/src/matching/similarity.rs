@@ -2,7 +2,7 @@
 //!
 //! Token-level typos are accepted at one edit (insertion, deletion,
 //! substitution or transposition of adjacent letters: optimal string
-//! alignment distance 1), and at two edits in long tokens (seven letters or
+//! alignment distance 1), and at two edits in long tokens (eight letters or
 //! more), with a lower similarity. In shorter tokens larger distances are
 //! left to the phonetic key and the variant table: two edits in a short
 //! token already turn one name into another (`maria`/`marta`/`mario`).

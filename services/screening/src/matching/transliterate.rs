@@ -18,9 +18,13 @@
 //!   its own (`الرحمن` → `al rhmn`), as the Latin forms write it
 //!   (`al-Rahman`);
 //! - **Han and Hangul names** written without spaces: a run of two or three
-//!   syllables is a family name (the first syllable) and a given name (the
-//!   rest joined), `习近平` → `xi jinping`, as both languages order and
-//!   romanise personal names. A run next to a middle dot (`·`, `・`) is a
+//!   Han syllables is a family name (the first syllable) and a given name
+//!   (the rest joined), `习近平` → `xi jinping`, as Pinyin writes Chinese
+//!   names; in a Korean name written as one word each Hangul syllable is
+//!   a word, `김정은` → `gim jeong eun`, as Latin forms write Korean names
+//!   (`Kim Jong Un`);
+//! - **Greek digraphs** `μπ`, `ντ`, `γκ` are the b, d and g Greek has no
+//!   letter for (`Μπασάρ` → `basar`). A run next to a middle dot (`·`, `・`) is a
 //!   transcribed foreign name: each dot-separated part is one word.
 //!
 //! Zero-width characters, bidirectional marks and combining marks are
@@ -136,6 +140,8 @@ fn digraph(c: char) -> Option<&'static str> {
         'ع' | 'ا' | 'أ' | 'إ' | 'آ' | 'ء' | 'ئ' | 'ؤ' => "a",
         // Hebrew alef and ayin likewise.
         'א' | 'ע' => "a",
+        // Arabic zah: Latin spellings write z (Mahfouz, Nazim).
+        'ظ' => "z",
         _ => return None,
     })
 }
@@ -172,9 +178,36 @@ struct Word {
     started: bool,
 }
 
+/// Greek digraphs for the sounds Greek has no letter for (`μπ` = b,
+/// `ντ` = d, `γκ` = g): read as one letter, as every Latin form does.
+fn greek_digraphs(text: &str) -> std::borrow::Cow<'_, str> {
+    const PAIRS: &[(&str, &str)] = &[
+        ("μπ", "b"),
+        ("Μπ", "B"),
+        ("ΜΠ", "B"),
+        ("ντ", "d"),
+        ("Ντ", "D"),
+        ("ΝΤ", "D"),
+        ("γκ", "g"),
+        ("Γκ", "G"),
+        ("ΓΚ", "G"),
+    ];
+    if !text.chars().any(|c| ('\u{0370}'..='\u{03FF}').contains(&c)) {
+        return text.into();
+    }
+    let mut out = text.to_string();
+    for (from, to) in PAIRS {
+        out = out.replace(from, to);
+    }
+    out.into()
+}
+
 /// Romanises a name into words.
 pub fn romanise(text: &str) -> Vec<RawToken> {
+    let greek = greek_digraphs(text);
+    let text: &str = &greek;
     let has_dot = text.chars().any(|c| class(c) == Class::Dot);
+    let single_word = !has_dot && text.split_whitespace().count() == 1;
     let mut words: Vec<RawToken> = Vec::new();
     let mut w = Word::default();
     let mut chars = text.chars().peekable();
@@ -185,7 +218,7 @@ pub fn romanise(text: &str) -> Vec<RawToken> {
         match cl {
             Class::Deleted => continue,
             Class::Separator | Class::Dot => {
-                finish(&mut w, &mut words, has_dot);
+                finish(&mut w, &mut words, has_dot, single_word);
                 arabic_start = true;
                 prev = None;
                 continue;
@@ -202,7 +235,7 @@ pub fn romanise(text: &str) -> Vec<RawToken> {
                 // `الله` (Allah) is one word, as `Abdallah` writes it.
                 if word.chars().count() >= 2 && word != "له" && word != "لّه" {
                     chars.next();
-                    finish(&mut w, &mut words, has_dot);
+                    finish(&mut w, &mut words, has_dot, single_word);
                     words.push(RawToken {
                         text: "al".into(),
                         script: Script::Loose,
@@ -242,16 +275,30 @@ pub fn romanise(text: &str) -> Vec<RawToken> {
         prev = Some(c);
         push_romanised(&mut w.text, c);
     }
-    finish(&mut w, &mut words, has_dot);
+    finish(&mut w, &mut words, has_dot, single_word);
     words
 }
 
-fn finish(w: &mut Word, words: &mut Vec<RawToken>, has_dot: bool) {
+fn finish(w: &mut Word, words: &mut Vec<RawToken>, has_dot: bool, single_word: bool) {
     let word = std::mem::take(w);
     if word.text.is_empty() {
         return;
     }
     let n = word.syllables.len();
+    // Hangul: every syllable a word, as Latin forms of Korean names write
+    // them (`Kim Jong Un`), when the name is that one word (a Korean name
+    // is written without spaces; a foreign one, `니콜라스 마두로`, with).
+    if word.syllabic && word.script == Script::Loose && single_word && (2..=3).contains(&n) {
+        let mut cuts = word.syllables.clone();
+        cuts.push(word.text.len());
+        for w in cuts.windows(2) {
+            words.push(RawToken {
+                text: word.text[w[0]..w[1]].to_string(),
+                script: word.script,
+            });
+        }
+        return;
+    }
     if word.syllabic && !has_dot && (2..=3).contains(&n) {
         let cut = word.syllables[1];
         let (family, given) = word.text.split_at(cut);
@@ -289,6 +336,8 @@ mod tests {
         assert_eq!(texts("عبد الرحمن"), ["abd", "al", "rhmn"]);
         assert_eq!(texts("عبد الله"), ["abd", "allh"]);
         assert_eq!(texts("Beşşar"), ["beshar"]);
+        assert_eq!(texts("김정은"), ["gim", "jeong", "eun"]);
+        assert_eq!(texts("Μπασάρ αλ Άσαντ"), ["basar", "al", "asad"]);
         let ar = romanise("ألكسندر لوكاشينكو");
         assert!(ar.iter().all(|t| t.script == Script::Loose), "{ar:?}");
         assert_eq!(romanise("Иван")[0].script, Script::Alphabetic);

@@ -195,7 +195,7 @@ const GROUPS: &[&[&str]] = &[
     // The Arabic article and connectors as the lists write them.
     &["al", "el", "ul", "il"],
     &["bin", "ben", "ibn"],
-    &["ould", "wuld", "walad"],
+    &["ould", "wuld", "walad", "wld", "uld"],
 ];
 
 static CANONICAL: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {
