@@ -132,6 +132,20 @@ async fn bad_names_get_a_4xx_naming_the_field_or_a_normal_answer_quickly() {
         "😀 Smiley Holdings",
         &"x".repeat(500),
         "a b c d e f g h i j",
+        // Right-to-left and zero-width marks, every script the matcher
+        // romanises, a name made only of a legal form or of titles.
+        "\u{200F}محمد\u{200E} \u{200B}Ali",
+        "김정은",
+        "アレクサンドル・ルカシェンコ",
+        "亚历山大·卢卡申科",
+        "Αλεξάντρ Λουκασένκο",
+        "วลาดีมีร์ ปูติน",
+        "व्लादिमीर पुतिन",
+        "ולדימיר פוטין",
+        "Mr. Dr. President",
+        "\u{0301}\u{0301}a",
+        &"ع".repeat(400),
+        &"אב ".repeat(39),
     ] {
         let started = Instant::now();
         let (status, body) = app
