@@ -215,6 +215,8 @@ pub struct ScreeningIndex {
     /// in such a script, for alphabetic queries.
     loose_listed: KeyTable,
     variants: FxHashMap<&'static str, Vec<u32>>,
+    /// Patronymics by the given name they are formed from.
+    patronymics: FxHashMap<&'static str, Vec<u32>>,
     /// Normalised identifier value → entity indices.
     identifiers: FxHashMap<String, Vec<u32>>,
     /// Idle per-query buffers, as many as screenings ran at once (capped).
@@ -513,6 +515,9 @@ impl ScreeningIndex {
             if let Some(c) = t.canonical {
                 ix.variants.entry(c).or_default().push(id as u32);
             }
+            if let Some(p) = t.patronymic_of {
+                ix.patronymics.entry(p).or_default().push(id as u32);
+            }
         }
         ix
     }
@@ -550,6 +555,11 @@ impl ScreeningIndex {
         self.exact_ids(&q.text, ids);
         if let Some(c) = q.canonical
             && let Some(v) = self.variants.get(c)
+        {
+            ids.extend_from_slice(v);
+        }
+        if let Some(p) = q.patronymic_of
+            && let Some(v) = self.patronymics.get(p)
         {
             ids.extend_from_slice(v);
         }

@@ -50,6 +50,9 @@ pub fn phonetic_key(token: &str) -> String {
             (b's' | b'c' | b'z', Some(b'h')) => (Some(b'S'), 2),
             (b't' | b'd', Some(b'h')) => (Some(b'T'), 2),
             (b'd', Some(b'j' | b'z')) => (Some(b'K'), 2),
+            // Dutch and Scandinavian tsj and sj are ch and sh.
+            (b't', Some(b's')) if b.get(i + 2) == Some(&b'j') => (Some(b'S'), 3),
+            (b's', Some(b'j')) => (Some(b'S'), 2),
             (b't', Some(b's')) => (Some(b'S'), 2),
             (b'c', Some(b'k')) => (Some(b'K'), 2),
             // Hungarian gy before a vowel is a d (Vlagyimir, Medvegyev).
@@ -179,6 +182,7 @@ mod tests {
         assert_eq!(k("vlagyimir"), k("vladimir"));
         assert_eq!(k("jamal"), k("gamal"));
         assert_eq!(k("wladimir"), k("vladimir"));
+        assert_eq!(k("lukasjenko"), k("lukashenko"));
         assert_ne!(k("smith"), k("jones"));
         assert_eq!(k("al"), "");
         assert_eq!(k("a1234"), "");

@@ -58,7 +58,7 @@ use crate::matching::similarity::{
     is_subsequence, levenshtein_within, one_edit_similarity, two_edit_similarity, within_one_edit,
 };
 use crate::matching::transliterate::Script;
-use crate::matching::variants::{canonical, nicknames};
+use crate::matching::variants::{canonical, nicknames, patronymic_of};
 use serde::{Deserialize, Serialize};
 
 /// A name's score at or above this is a potential match (an alert).
@@ -145,6 +145,8 @@ pub(crate) struct TokenInfo {
     pub canonical: Option<&'static str>,
     /// The names this one is a nickname of, or that are nicknames of it.
     pub nicknames: &'static [&'static str],
+    /// The given name a patronymic is formed from (`variants.rs`).
+    pub patronymic_of: Option<&'static str>,
     pub phonetic: Box<str>,
     pub loose: Box<str>,
     pub weight: f32,
@@ -162,6 +164,11 @@ impl TokenInfo {
             script,
             canonical: canonical(text),
             nicknames: nicknames(text),
+            patronymic_of: if is_patronymic(text) {
+                patronymic_of(text)
+            } else {
+                None
+            },
             phonetic: phonetic_key(text).into(),
             loose: loose_key(text).into(),
             weight: token_weight(text),
@@ -204,7 +211,9 @@ pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<PairSim> 
     if a.is_initial() || b.is_initial() || a.number || b.number {
         return None;
     }
-    if a.canonical.is_some() && a.canonical == b.canonical {
+    if (a.canonical.is_some() && a.canonical == b.canonical)
+        || (a.patronymic_of.is_some() && a.patronymic_of == b.patronymic_of)
+    {
         return Some(PairSim::both(0.95, MatchMethod::Variant));
     }
     let mut best: Option<(f32, MatchMethod)> = None;

@@ -153,7 +153,7 @@ const GROUPS: &[&[&str]] = &[
     ],
     &[
         "grigory", "grigori", "grigoriy", "hryhoriy", "grigorij", "grigorii", "hryhorii", "ryhor",
-        "gregori",
+        "hryhory", "gregori",
     ],
     &[
         "konstantin",
@@ -213,6 +213,29 @@ pub fn canonical(token: &str) -> Option<&'static str> {
     CANONICAL.get(token).copied()
 }
 
+/// The canonical given name a patronymic is formed from
+/// (`grigoryevich`, `ryhorovich` → `grigory`), when the variant table knows
+/// it: two spellings of one patronymic are one patronymic.
+pub fn patronymic_of(token: &str) -> Option<&'static str> {
+    let stem = ["ovich", "evich", "ovna", "evna"]
+        .iter()
+        .find_map(|e| token.strip_suffix(e))
+        .filter(|s| s.len() >= 3)?;
+    let trimmed = stem.trim_end_matches(['y', 'i', 'e']);
+    [stem, trimmed]
+        .into_iter()
+        .chain(
+            [
+                format!("{stem}y"),
+                format!("{stem}i"),
+                format!("{trimmed}iy"),
+            ]
+            .iter()
+            .map(String::as_str),
+        )
+        .find_map(canonical)
+}
+
 /// Nicknames, both ways, keyed and valued by canonical spelling
 /// (`data/nicknames.txt` names its source).
 static NICKNAMES: LazyLock<FxHashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
@@ -255,6 +278,16 @@ pub fn are_nicknames(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{are_nicknames, canonical};
+
+    #[test]
+    fn patronymics_fold_by_their_given_name() {
+        use super::patronymic_of;
+        assert_eq!(patronymic_of("grigoryevich"), Some("grigory"));
+        assert_eq!(patronymic_of("ryhorovich"), Some("grigory"));
+        assert_eq!(patronymic_of("vladimirovich"), Some("vladimir"));
+        assert_eq!(patronymic_of("sergeyevich"), patronymic_of("sergeevich"));
+        assert_eq!(patronymic_of("petrov"), None);
+    }
 
     #[test]
     fn nicknames_relate_without_merging() {
