@@ -11,7 +11,11 @@
 //! - [`rescreen_changed`] / [`ChangedEntities`]: screening against only the
 //!   added and changed entities of a [`ListDiff`] (ongoing monitoring);
 //! - [`evaluation`]: a labelled set built from the lists and the
-//!   precision/recall report that fixes [`MATCH_THRESHOLD`].
+//!   precision/recall report that fixes [`MATCH_THRESHOLD`];
+//!   `evaluation::pairs`: labelled name pairs by family of difficulty
+//!   (written ones and ones generated from the lists), split into a tune
+//!   and a test half, which the `accuracy` bench scores beside the
+//!   reference engine.
 //!
 //! No I/O beyond reading list files, no async: the HTTP layer wraps this.
 //!

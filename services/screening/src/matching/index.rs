@@ -16,7 +16,7 @@
 //! - two edits: the same one level deeper (every deletion of one or two
 //!   letters), for distinctive words of 8–24 letters that stand as words
 //!   of a name (two-edit pairs are never joined);
-//! - phonetic: the hash of the phonetic key;
+//! - phonetic: the hash of the phonetic key (and of its Slavic reading);
 //! - transliteration: loose consonant keys with their deletions of one and
 //!   two classes (never below three classes), in two tables: every token,
 //!   for queries written in a loose script, and only the loose-script
@@ -507,8 +507,12 @@ impl ScreeningIndex {
             .vocab
             .iter()
             .enumerate()
-            .filter(|(_, t)| !t.phonetic.is_empty())
-            .map(|(id, t)| (short_key(fnv(&[t.phonetic.as_bytes()])), id as u32))
+            .flat_map(|(id, t)| {
+                [&t.phonetic, &t.slavic]
+                    .into_iter()
+                    .filter(|k| !k.is_empty())
+                    .map(move |k| (short_key(fnv(&[k.as_bytes()])), id as u32))
+            })
             .collect();
         ix.phonetics = KeyTable::new(phonetics);
         for (id, t) in ix.vocab.iter().enumerate() {
@@ -597,8 +601,11 @@ impl ScreeningIndex {
                 ids.extend(self.deletions2.get(key));
             }
         }
-        if !q.phonetic.is_empty() {
-            ids.extend(self.phonetics.get(fnv(&[q.phonetic.as_bytes()])));
+        for key in [&q.phonetic, &q.slavic] {
+            if key.is_empty() {
+                continue;
+            }
+            ids.extend(self.phonetics.get(fnv(&[key.as_bytes()])));
         }
         if !q.loose.is_empty() {
             // Equal keys, keys one class apart, or a Han word's classes a

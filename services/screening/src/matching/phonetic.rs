@@ -32,6 +32,21 @@ fn is_vowel(c: u8) -> bool {
 /// The key, or an empty string for tokens with digits or fewer than two
 /// consonant classes (too little to compare phonetically).
 pub fn phonetic_key(token: &str) -> String {
+    key(token, false)
+}
+
+/// The key as French, German and Polish spell Slavic names: `j` is zh
+/// (`Prigojine`) and every `w` is v (`Lawrow`). Empty when the token has
+/// neither letter (the key is then the plain one).
+pub fn slavic_key(token: &str) -> String {
+    if token.bytes().any(|c| c == b'j' || c == b'w') {
+        key(token, true)
+    } else {
+        String::new()
+    }
+}
+
+fn key(token: &str, slavic: bool) -> String {
     let b = token.as_bytes();
     if b.iter().any(|c| !c.is_ascii_lowercase()) {
         return String::new();
@@ -57,6 +72,7 @@ pub fn phonetic_key(token: &str) -> String {
             (b'c', Some(b'k')) => (Some(b'K'), 2),
             // Hungarian gy before a vowel is a d (Vlagyimir, Medvegyev).
             (b'g', Some(b'y')) if b.get(i + 2).is_some_and(|&n| is_vowel(n)) => (Some(b'T'), 2),
+            (b'j', _) if slavic => (Some(b'S'), 1),
             _ => (class(c, next), 1),
         };
         // j after a vowel, before a consonant or at the end, is the glide
@@ -68,7 +84,11 @@ pub fn phonetic_key(token: &str) -> String {
         }
         // A word's first w is the consonant other alphabets write v
         // (Wladimir, William/Vilyam; Arabic and Persian و at a word's start).
-        if c == b'w' && i == 0 {
+        if c == b'w' && (i == 0 || slavic) {
+            if last == Some(b'F') {
+                i += 1;
+                continue;
+            }
             out.push(b'F');
             last = Some(b'F');
             started = true;
@@ -183,6 +203,9 @@ mod tests {
         assert_eq!(k("jamal"), k("gamal"));
         assert_eq!(k("wladimir"), k("vladimir"));
         assert_eq!(k("lukasjenko"), k("lukashenko"));
+        assert_eq!(super::slavic_key("prigojine"), k("prigozhin"));
+        assert_eq!(super::slavic_key("lawrow"), k("lavrov"));
+        assert_eq!(super::slavic_key("putin"), "");
         assert_ne!(k("smith"), k("jones"));
         assert_eq!(k("al"), "");
         assert_eq!(k("a1234"), "");

@@ -11,7 +11,7 @@
 //! | inflection      | one is the other plus a nominative ending (Putinas/Putin) | 0.9     |
 //! | fuzzy           | one edit apart, both ≥ 4 letters (typo, transposition) | 1 − 1.2/len |
 //! | two_edits       | two edits apart, distinctive words of 8–24 letters     | 1 − 2.4/len |
-//! | phonetic        | same phonetic key, 3+ consonant classes (2 in a person's words of 6+ letters), ≤ 2 edits (3 in a person's long words) | 0.85 (0.8) |
+//! | phonetic        | same phonetic key (or its Slavic reading: j as zh, w as v), 3+ consonant classes (2 in a person's words of 6+ letters), ≤ 2 edits (3 in a person's long words) | 0.85 (0.8) |
 //! | transliteration | a word from a script that loses distinctions (`transliterate.rs`): loose keys equal, one class apart, or a Han word's classes a subsequence | 0.85–0.95 |
 //! | initial         | a single letter against a token it starts              | 0.9        |
 //! | merged          | one query token = two adjacent listed tokens (Abubakr/Abu Bakr) | inner × 0.97 |
@@ -53,7 +53,7 @@ use crate::matching::legal_forms;
 use crate::matching::normalize::{
     NameRule, NormalisedName, is_number, is_patronymic, token_weight,
 };
-use crate::matching::phonetic::{loose_key, phonetic_key};
+use crate::matching::phonetic::{loose_key, phonetic_key, slavic_key};
 use crate::matching::similarity::{
     is_subsequence, levenshtein_within, one_edit_similarity, two_edit_similarity, within_one_edit,
 };
@@ -148,6 +148,8 @@ pub(crate) struct TokenInfo {
     /// The given name a patronymic is formed from (`variants.rs`).
     pub patronymic_of: Option<&'static str>,
     pub phonetic: Box<str>,
+    /// The phonetic key with j as zh and w as v, if the token has either.
+    pub slavic: Box<str>,
     pub loose: Box<str>,
     pub weight: f32,
     pub number: bool,
@@ -170,6 +172,7 @@ impl TokenInfo {
                 None
             },
             phonetic: phonetic_key(text).into(),
+            slavic: slavic_key(text).into(),
             loose: loose_key(text).into(),
             weight: token_weight(text),
             number: is_number(text),
@@ -251,8 +254,16 @@ pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<PairSim> 
     // `Petrobras`/`Petropars` are other companies): for other kinds the
     // key needs six letters and at most two edits.
     let min_len = if a.person { 3 } else { 6 };
-    if la.min(lb) >= min_len && !a.phonetic.is_empty() && a.phonetic == b.phonetic {
-        let classes = a.phonetic.bytes().filter(|&c| c != b'A').count();
+    // Either key of one against either key of the other: the plain key and
+    // the one that reads j as zh and w as v (`phonetic::slavic_key`).
+    let shared_key = [&a.phonetic, &a.slavic]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .find(|k| **k == b.phonetic || **k == b.slavic);
+    if la.min(lb) >= min_len
+        && let Some(shared) = shared_key
+    {
+        let classes = shared.bytes().filter(|&c| c != b'A').count();
         let max_edits = if a.person && classes >= 4 && la.min(lb) >= 9 {
             3
         } else {
