@@ -567,14 +567,16 @@ impl ScreeningIndex {
         {
             ids.extend_from_slice(v);
         }
-        if q.number {
-            // Numbers pair only exactly.
-            ids.sort_unstable();
-            ids.dedup();
-            return ids
-                .iter()
-                .filter_map(|&id| token_similarity(q, &self.vocab[id as usize]).map(|p| (id, p)))
-                .collect();
+        // Numbers pair only exactly.
+        if !q.number && q.text.len() >= 4 {
+            for key in deletion_keys(&q.text) {
+                ids.extend(self.deletions.get(key));
+            }
+        }
+        // A join of two query words only pairs as exact, variant or one
+        // edit (`scoring::joinable`): nothing else to look up.
+        if q.number || joined {
+            return self.confirmed(q, ids);
         }
         for related in q.nicknames {
             self.exact_ids(related, ids);
@@ -582,21 +584,12 @@ impl ScreeningIndex {
                 ids.extend_from_slice(v);
             }
         }
-        if q.text.len() >= 4 {
-            for key in deletion_keys(&q.text) {
-                ids.extend(self.deletions.get(key));
-            }
-        }
         // Listed words that are ours with an ending, and ours less one.
         ids.extend(self.stems.get(fnv(&[q.text.as_bytes()])));
         for stem in inflection_stems(&q.text) {
             self.exact_ids(stem, ids);
         }
-        // A join never pairs at two edits (scoring.rs).
-        if !joined
-            && q.weight >= 1.0
-            && (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&q.text.len())
-        {
+        if q.weight >= 1.0 && (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&q.text.len()) {
             for key in deletion_keys2(q.text.as_bytes()) {
                 ids.extend(self.deletions2.get(key));
             }
@@ -620,9 +613,15 @@ impl ScreeningIndex {
                 ids.extend(table.get(k));
             }
         }
+        self.confirmed(q, ids)
+    }
+
+    /// The candidate ids that `token_similarity` confirms, sorted by id.
+    fn confirmed(&self, q: &TokenInfo, ids: &mut [u32]) -> Vec<(u32, PairSim)> {
         ids.sort_unstable();
-        ids.dedup();
+        let mut last = None;
         ids.iter()
+            .filter(|&&id| last.replace(id) != Some(id))
             .filter_map(|&id| token_similarity(q, &self.vocab[id as usize]).map(|p| (id, p)))
             .collect()
     }
