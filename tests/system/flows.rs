@@ -291,6 +291,38 @@ pub async fn onboard(platform: &Platform, staff: &Staff, body: &Value, key: &str
         .collect();
     assert_eq!(templates, ["rfi", "onboarding-approval"]);
 
+    // The approval letter names the decision intake recorded, and a person
+    // cannot get one from letters directly (four eyes).
+    let (_, trail) = staff
+        .analyst
+        .get(&intake(platform, &format!("/v1/customers/{id}/audit")))
+        .await;
+    let approved_event = trail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "decision.approved")
+        .expect("decision.approved in the audit trail");
+    let reference = &approved_event["details"]["decision_reference"];
+    assert!(reference.is_string(), "{approved_event}");
+    assert_eq!(
+        letters["letters"][1]["decision"],
+        json!({"reference": reference, "outcome": "approve"}),
+        "{letters}"
+    );
+    let (status, refused) = staff
+        .approver
+        .call(
+            reqwest::Method::POST,
+            &format!("{}/v1/letters", platform.url("letters")),
+            Some(&json!({"template": "onboarding-approval", "customer_id": id, "format": "text",
+                         "decision": {"reference": reference, "outcome": "approve"},
+                         "data": {"customer_name": "Anyone", "reference": "X", "address": ["1 Road"]}})),
+            &[("Idempotency-Key", "by-hand")],
+        )
+        .await;
+    assert_eq!(status, 403, "{refused}");
+
     let actions = audit_actions(platform, staff, &id).await;
     let mut expected = vec!["customer.created", "screening.completed", "letter.issued"];
     if has_alerts {

@@ -7,6 +7,8 @@
 //! and, optionally, `respond_by`; `periodic-review-reminder` optionally takes
 //! `review_due`.
 
+use cdd_contracts::letters::DecisionOutcome;
+
 use crate::template::{
     FieldName, FieldSpec, FieldType, Template, TemplateName, TemplateSource, TemplateVersion,
 };
@@ -102,15 +104,33 @@ fn field(name: &str) -> FieldName {
     FieldName::parse(name).expect("built-in field names are valid")
 }
 
+fn decision_named(name: &str) -> Option<DecisionOutcome> {
+    match name {
+        ONBOARDING_APPROVAL => Some(DecisionOutcome::Approve),
+        REJECTION => Some(DecisionOutcome::Reject),
+        _ => None,
+    }
+}
+
+/// The decision a built-in decision letter reports. It holds for every
+/// version of that name, including versions stored before templates
+/// declared their decision, so no stored version can make the approval or
+/// rejection letter issuable by a person.
+pub fn decision_of(name: &TemplateName) -> Option<DecisionOutcome> {
+    decision_named(name.as_str())
+}
+
 /// The built-in template sources, by name.
 pub fn sources() -> Vec<(TemplateName, TemplateSource)> {
     let entry = |name: &str, description: &str, subject: &str, fields, body: &str| {
+        let decision = decision_named(name);
         let name = TemplateName::parse(name).expect("built-in names are valid");
         let source = TemplateSource {
             description: description.to_owned(),
             subject: subject.to_owned(),
             fields,
             body: body.to_owned(),
+            decision,
         };
         (name, source)
     };

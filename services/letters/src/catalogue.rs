@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use crate::builtin;
+use crate::compatibility::{self, Incompatibility};
 use crate::error::TemplateError;
 use crate::store::{StoreError, StoredTemplate, TemplateStore, TemplateSummary};
 use crate::template::{Template, TemplateName, TemplateSource, TemplateVersion};
@@ -34,6 +35,15 @@ pub enum CatalogueError {
     /// The template does not compile or declares its fields wrongly.
     #[error(transparent)]
     Invalid(#[from] TemplateError),
+    /// The new version would refuse requests the version in force accepts.
+    #[error(
+        "the new version of template {name} would refuse what its callers send to version {version}"
+    )]
+    Incompatible {
+        name: TemplateName,
+        version: TemplateVersion,
+        problems: Vec<Incompatibility>,
+    },
     #[error("there is no template {name}{}", .version.map(|v| format!(" version {v}")).unwrap_or_default())]
     NotFound {
         name: TemplateName,
@@ -72,9 +82,24 @@ impl TemplateCatalogue {
                 Some(latest) if latest.source == source => {
                     return Ok(Publication::Unchanged(latest));
                 }
-                Some(latest) => latest.version.next().ok_or_else(|| {
-                    StoreError::Corrupt(format!("template {name} has no version left"))
-                })?,
+                Some(latest) => {
+                    let problems = compatibility::incompatibilities(
+                        name,
+                        latest.version,
+                        &latest.source,
+                        &source,
+                    );
+                    if !problems.is_empty() {
+                        return Err(CatalogueError::Incompatible {
+                            name: name.clone(),
+                            version: latest.version,
+                            problems,
+                        });
+                    }
+                    latest.version.next().ok_or_else(|| {
+                        StoreError::Corrupt(format!("template {name} has no version left"))
+                    })?
+                }
                 None => TemplateVersion::FIRST,
             };
             let stored = StoredTemplate {

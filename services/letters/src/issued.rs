@@ -4,6 +4,7 @@
 use std::fmt;
 
 use base64::Engine as _;
+use cdd_contracts::letters::DecisionReference;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -89,6 +90,9 @@ pub struct IssuedLetter {
     pub created_at: OffsetDateTime,
     /// The subject of the token that asked for the letter.
     pub created_by: String,
+    /// The recorded decision a decision letter reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionReference>,
 }
 
 impl IssuedLetter {
@@ -107,6 +111,7 @@ impl IssuedLetter {
             "size": self.size,
             "created_at": self.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
             "created_by": self.created_by,
+            "decision": self.decision,
         })
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use cdd_contracts::letters::DecisionReference;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
@@ -36,6 +37,8 @@ pub struct IssueRequest {
     pub customer_id: CustomerId,
     pub data: serde_json::Map<String, serde_json::Value>,
     pub format: LetterFormat,
+    /// The recorded decision a decision letter reports.
+    pub decision: Option<DecisionReference>,
     /// The caller's subject and `Idempotency-Key`.
     pub idempotency_key: String,
     /// SHA-256 of the canonical request body.
@@ -186,6 +189,7 @@ impl LetterIssuer {
             size,
             created_at: now,
             created_by: request.requested_by.clone(),
+            decision: request.decision.clone(),
         };
         let body = letter.view();
         self.letters

@@ -59,6 +59,7 @@
 pub mod api;
 pub mod builtin;
 pub mod catalogue;
+pub mod compatibility;
 mod document;
 mod engine;
 pub mod error;

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::num::NonZeroU32;
 
+use cdd_contracts::letters::DecisionOutcome;
 use serde::{Deserialize, Serialize};
 
 use crate::engine;
@@ -268,6 +269,11 @@ pub struct TemplateSource {
     pub fields: Vec<FieldSpec>,
     /// The letter body (a template producing letter markup).
     pub body: String,
+    /// The decision this letter tells the customer of, if it is a decision
+    /// letter: such a letter is issued only by intake, for a recorded
+    /// decision with that outcome ([`cdd_contracts::letters::DecisionReference`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionOutcome>,
 }
 
 /// A compiled, checked template version. It can only be made by
@@ -279,6 +285,8 @@ pub struct Template {
     source: TemplateSource,
     /// Standard fields followed by the declared ones.
     fields: Vec<FieldSpec>,
+    /// The decision it reports: declared, or the built-in one for its name.
+    decision: Option<DecisionOutcome>,
 }
 
 impl Template {
@@ -323,11 +331,13 @@ impl Template {
         }
 
         if problems.is_empty() {
+            let decision = effective_decision(&name, &source);
             Ok(Self {
                 name,
                 version,
                 source,
                 fields,
+                decision,
             })
         } else {
             Err(TemplateError { problems })
@@ -352,6 +362,12 @@ impl Template {
         &self.source
     }
 
+    /// The decision a letter from this template reports, if any: only
+    /// intake may issue it, for a recorded decision with this outcome.
+    pub fn decision(&self) -> Option<DecisionOutcome> {
+        self.decision
+    }
+
     /// Checks letter data against the declaration without rendering,
     /// naming every missing, mistyped, invalid or unexpected field.
     pub fn check_data(
@@ -360,6 +376,14 @@ impl Template {
     ) -> Result<(), Vec<crate::error::FieldError>> {
         crate::fields::LetterData::check(&self.fields, data).map(|_| ())
     }
+}
+
+/// The decision a template of `name` with `source` reports: the one it
+/// declares, else the built-in one for that name.
+pub fn effective_decision(name: &TemplateName, source: &TemplateSource) -> Option<DecisionOutcome> {
+    source
+        .decision
+        .or_else(|| crate::builtin::decision_of(name))
 }
 
 fn problem(part: TemplatePart, line: Option<usize>, reason: &str) -> TemplateProblem {
@@ -450,6 +474,7 @@ mod tests {
             description: String::new(),
             subject: subject.into(),
             fields,
+            decision: None,
             body: body.into(),
         }
     }

@@ -39,6 +39,9 @@ pub enum Role {
     Analyst,
     /// Approves or rejects a proposed decision (four eyes).
     Approver,
+    /// Publishes letter templates: what the bank writes to its customers is
+    /// a controlled change, kept apart from the people who decide cases.
+    TemplateAuthor,
     /// Another CDD service.
     Service,
 }
@@ -49,6 +52,7 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Analyst => "analyst",
             Role::Approver => "approver",
+            Role::TemplateAuthor => "template_author",
             Role::Service => "service",
         }
     }
@@ -61,9 +65,10 @@ impl FromStr for Role {
             "clerk" => Ok(Role::Clerk),
             "analyst" => Ok(Role::Analyst),
             "approver" => Ok(Role::Approver),
+            "template_author" => Ok(Role::TemplateAuthor),
             "service" => Ok(Role::Service),
             other => Err(format!(
-                "`{other}` is not one of clerk, analyst, approver, service"
+                "`{other}` is not one of clerk, analyst, approver, template_author, service"
             )),
         }
     }
@@ -157,10 +162,20 @@ pub enum TokenError {
     Invalid(String),
 }
 
+/// The longest lifetime a token may claim unless `CDD_AUTH_MAX_TOKEN_LIFETIME_SECS`
+/// says otherwise: a working day and a night, so a leaked token is not good
+/// for long, while the development tokens `cdd up` prints last a day.
+pub const DEFAULT_MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The clock difference between issuer and service that is tolerated, on
+/// `exp` and on `iat`.
+const CLOCK_LEEWAY_SECS: u64 = 30;
+
 /// Verifies tokens against the current (and previous) signing key.
 pub struct Authenticator {
     key: Arc<CachedSecret>,
     validation: Validation,
+    max_lifetime: Duration,
 }
 
 impl Authenticator {
@@ -168,8 +183,39 @@ impl Authenticator {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-        validation.leeway = 30;
-        Self { key, validation }
+        validation.leeway = CLOCK_LEEWAY_SECS;
+        Self {
+            key,
+            validation,
+            max_lifetime: DEFAULT_MAX_TOKEN_LIFETIME,
+        }
+    }
+
+    /// Refuses tokens that claim to live longer than `max_lifetime`.
+    pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
+        self.max_lifetime = max_lifetime;
+        self
+    }
+
+    /// A token issued in the future (a forged or mis-set clock) or one that
+    /// claims a lifetime beyond the maximum would outlive what the issuer
+    /// may grant: both are refused even when the signature holds.
+    fn check_lifetime(&self, claims: &Claims, now: u64) -> Result<(), TokenError> {
+        if claims.iat > now + CLOCK_LEEWAY_SECS {
+            return Err(TokenError::Invalid(format!(
+                "it was issued in the future (iat {} is {} s ahead of this service's clock)",
+                claims.iat,
+                claims.iat - now
+            )));
+        }
+        let lifetime = claims.exp.saturating_sub(claims.iat);
+        if lifetime > self.max_lifetime.as_secs() {
+            return Err(TokenError::Invalid(format!(
+                "it claims a lifetime of {lifetime} s (exp - iat); the most this service accepts is {} s",
+                self.max_lifetime.as_secs()
+            )));
+        }
+        Ok(())
     }
 
     /// The development key, for `CDD_ENV=local` without a configured key.
@@ -241,10 +287,13 @@ impl Authenticator {
             result = self.try_keys(token, &self.key.get().await);
         }
         match result {
-            Ok(claims) => Ok(Caller {
-                subject: claims.sub,
-                role: claims.role,
-            }),
+            Ok(claims) => {
+                self.check_lifetime(&claims, jsonwebtoken::get_current_timestamp())?;
+                Ok(Caller {
+                    subject: claims.sub,
+                    role: claims.role,
+                })
+            }
             Err(e) => Err(match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 jsonwebtoken::errors::ErrorKind::InvalidSignature => {
@@ -390,5 +439,49 @@ mod tests {
             auth.verify(&token).await,
             Err(TokenError::Expired)
         ));
+    }
+    fn signed(iat: u64, exp: u64) -> String {
+        let claims = Claims {
+            iss: ISSUER.into(),
+            sub: "x".into(),
+            role: Role::Clerk,
+            iat,
+            exp,
+        };
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(DEVELOPMENT_KEY.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn tokens_issued_in_the_future_are_refused() {
+        let auth = Authenticator::development().await.unwrap();
+        let now = jsonwebtoken::get_current_timestamp();
+        let err = auth
+            .verify(&signed(now + 600, now + 1200))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("issued in the future"), "{err}");
+        // Within the clock leeway it is accepted.
+        assert!(auth.verify(&signed(now + 10, now + 600)).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn tokens_that_live_longer_than_the_maximum_are_refused() {
+        let auth = Authenticator::development()
+            .await
+            .unwrap()
+            .with_max_lifetime(Duration::from_secs(3600));
+        let now = jsonwebtoken::get_current_timestamp();
+        let err = auth.verify(&signed(now, now + 3601)).await.unwrap_err();
+        assert!(err.to_string().contains("3601 s"), "{err}");
+        assert!(err.to_string().contains("3600 s"), "{err}");
+        assert!(auth.verify(&signed(now, now + 3600)).await.is_ok());
+        let default = Authenticator::development().await.unwrap();
+        let year = 365 * 24 * 3600;
+        assert!(default.verify(&signed(now, now + year)).await.is_err());
     }
 }

@@ -14,7 +14,7 @@
 //! held, so the journal order is the order in which changes were applied,
 //! and every read or write answered only once what it saw or did is durable.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -23,6 +23,8 @@ use anyhow::Context;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
+
+use crate::private_files;
 
 /// Most entries flushed together.
 const MAX_BATCH: usize = 4096;
@@ -64,10 +66,10 @@ impl Journal {
         name: &str,
         mut apply: impl FnMut(E),
     ) -> anyhow::Result<(Self, u64)> {
-        std::fs::create_dir_all(dir)
+        private_files::create_dir_all(dir)
             .with_context(|| format!("creating data directory {}", dir.display()))?;
         let lock_path = dir.join(format!("{name}.lock"));
-        let lock = OpenOptions::new()
+        let lock = private_files::open_options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -80,13 +82,16 @@ impl Journal {
             )
         })?;
         let path = dir.join(format!("{name}.journal"));
-        let mut file = OpenOptions::new()
+        let mut file = private_files::open_options()
             .create(true)
             .truncate(false)
             .read(true)
             .append(true)
             .open(&path)
             .with_context(|| format!("opening journal {}", path.display()))?;
+        if let Err(e) = private_files::restrict(&file) {
+            tracing::warn!(journal = %path.display(), error = %e, "could not narrow the journal's permissions to 0600");
+        }
         let entries = replay(&mut file, &path, &mut apply)?;
         let (tx, rx) = mpsc::channel::<(u64, Vec<u8>)>();
         let (durable_tx, durable_rx) = watch::channel(Durability {
@@ -327,7 +332,10 @@ mod tests {
         }
         // A crash in the middle of a fourth append.
         let path = dir.path().join("t.journal");
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         f.write_all(b"4").unwrap();
         drop(f);
         let mut seen = Vec::new();

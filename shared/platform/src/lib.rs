@@ -16,6 +16,7 @@ pub mod aws;
 pub mod http;
 pub mod journal;
 pub mod json;
+pub mod private_files;
 pub mod problem;
 pub mod secrets;
 pub mod service;

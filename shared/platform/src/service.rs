@@ -45,7 +45,9 @@ pub async fn authenticator(
             .await?
         }
     };
-    Ok(Arc::new(auth))
+    Ok(Arc::new(
+        auth.with_max_lifetime(settings.auth_max_token_lifetime),
+    ))
 }
 
 /// Reads settings with `read`, or prints every problem and returns the exit code.

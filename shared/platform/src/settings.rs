@@ -240,6 +240,8 @@ pub struct CommonSettings {
     pub auth_key: AuthKeySource,
     /// How long a signing key is cached before it is read again.
     pub auth_key_max_age: std::time::Duration,
+    /// The longest lifetime (`exp - iat`) a token may claim; longer ones are refused.
+    pub auth_max_token_lifetime: std::time::Duration,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
     /// How long one request may take before the server answers 503.
@@ -328,6 +330,13 @@ impl CommonSettings {
             }
         };
         let key_max_age = env.parsed_or::<u64>("CDD_AUTH_KEY_MAX_AGE_SECS", 300);
+        let max_lifetime = env.parsed_or::<u64>(
+            "CDD_AUTH_MAX_TOKEN_LIFETIME_SECS",
+            crate::auth::DEFAULT_MAX_TOKEN_LIFETIME.as_secs(),
+        );
+        if max_lifetime == 0 {
+            env.problem("CDD_AUTH_MAX_TOKEN_LIFETIME_SECS", "must be greater than 0");
+        }
         let body_limit_bytes = env.parsed_or::<usize>("CDD_BODY_LIMIT_BYTES", 1024 * 1024);
         let timeout_ms = env.parsed_or::<u64>("CDD_REQUEST_TIMEOUT_MS", 10_000);
         if timeout_ms == 0 {
@@ -346,6 +355,7 @@ impl CommonSettings {
             log_format,
             auth_key,
             auth_key_max_age: std::time::Duration::from_secs(key_max_age),
+            auth_max_token_lifetime: std::time::Duration::from_secs(max_lifetime),
             body_limit_bytes,
             request_timeout: std::time::Duration::from_millis(timeout_ms),
         })

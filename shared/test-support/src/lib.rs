@@ -2,6 +2,9 @@
 //! the AWS emulator that `scripts/test` starts, and unique names so that
 //! tests running at once never share a table or bucket.
 
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 /// The emulator's endpoint (`CDD_TEST_AWS_ENDPOINT`); a test that needs it
@@ -51,4 +54,27 @@ pub fn unique_name(prefix: &str) -> String {
         "{prefix}-{}",
         &uuid::Uuid::new_v4().simple().to_string()[..12]
     )
+}
+
+/// Every directory under `root` (and `root`) that the service created is
+/// 0700 and every file 0600: embedded data holds personal data. Returns how
+/// many files were checked, so a test can also see that data was written.
+pub fn assert_private_tree(root: &Path) -> usize {
+    fn walk(dir: &Path, files: &mut usize) {
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "directory {} is {mode:o}", dir.display());
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else {
+                let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "file {} is {mode:o}", path.display());
+                *files += 1;
+            }
+        }
+    }
+    let mut files = 0;
+    walk(root, &mut files);
+    files
 }

@@ -8,13 +8,13 @@ use cdd_platform::auth::{DEVELOPMENT_KEY, Role, issue_token};
 
 #[derive(clap::Args)]
 pub struct TokenArgs {
-    /// clerk, analyst, approver or service.
+    /// clerk, analyst, approver, template_author or service.
     #[arg(long)]
     pub role: Role,
     /// Who the token speaks for (user or service name).
     #[arg(long)]
     pub sub: String,
-    /// Lifetime in seconds.
+    /// Lifetime in seconds (services refuse more than CDD_AUTH_MAX_TOKEN_LIFETIME_SECS, a day by default).
     #[arg(long, default_value_t = 3600)]
     pub ttl: u64,
     /// A key file (current key on the first line), as the services' CDD_AUTH_KEY_FILE.

@@ -22,6 +22,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use cdd_platform::journal::{JournalError, JournaledState, Replayed};
+use cdd_platform::private_files;
 use sha2::{Digest, Sha256};
 
 use super::{ContentStore, ContentWriter, DocumentStore, StoreError, StoreResult, StoredContent};
@@ -152,7 +153,7 @@ async fn blocking<T: Send + 'static>(
 impl DirectoryContent {
     /// Opens the directory, removing temporary files left by a crash.
     pub fn open(root: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(root)
+        private_files::create_dir_all(root)
             .with_context(|| format!("creating content directory {}", root.display()))?;
         let swept = sweep_temporary_files(root)?;
         if swept > 0 {
@@ -311,8 +312,8 @@ impl ContentStore for DirectoryContent {
         ));
         let temp_for_create = temp.clone();
         let file = blocking(move || {
-            std::fs::create_dir_all(&dir).map_err(|e| io_unavailable("creating", &dir, e))?;
-            File::create(&temp_for_create)
+            private_files::create_dir_all(&dir).map_err(|e| io_unavailable("creating", &dir, e))?;
+            private_files::create(&temp_for_create)
                 .map_err(|e| io_unavailable("creating", &temp_for_create, e))
         })
         .await?;

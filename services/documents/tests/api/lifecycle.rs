@@ -246,3 +246,17 @@ async fn documents_survive_a_restart() {
     assert!(res.bytes().await.unwrap().as_ref() == bytes.as_slice());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn embedded_data_is_readable_by_the_service_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("documents-data");
+    let app = crate::helpers::spawn_app_in(&data, &[]).await;
+    app.upload(&unique_customer(), "passport", pdf(1000)).await;
+    app.stop().await;
+    let files = cdd_test_support::assert_private_tree(&data);
+    assert!(
+        files >= 2,
+        "the journal and the document are there: {files}"
+    );
+}

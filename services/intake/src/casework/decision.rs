@@ -244,13 +244,15 @@ impl Casework {
                     DecisionOutcome::Approve => CaseStatus::Approved,
                     DecisionOutcome::Reject => CaseStatus::Rejected,
                 };
+                let taken = DecisionStep {
+                    outcome,
+                    reason: reason.clone(),
+                    by: caller.subject.clone(),
+                    at: taken_at,
+                };
+                let reference = taken.reference(&c.id);
                 if let Some(d) = c.case.decision.as_mut() {
-                    d.taken = Some(DecisionStep {
-                        outcome,
-                        reason: reason.clone(),
-                        by: caller.subject.clone(),
-                        at: taken_at,
-                    });
+                    d.taken = Some(taken);
                 }
                 c.case.add_pending(Step::DecisionLetter, taken_at);
                 Ok(Some(Change::new(
@@ -261,6 +263,7 @@ impl Casework {
                     serde_json::json!({
                         "outcome": outcome,
                         "reason": reason,
+                        "decision_reference": reference,
                         "proposed_by": proposed.by,
                         "proposed_outcome": proposed.outcome,
                         "follows_proposal": proposed.outcome == outcome,

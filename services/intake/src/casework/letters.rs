@@ -1,7 +1,7 @@
 //! Letters to the customer: the request for information listing what is
 //! missing, and the decision letter.
 
-use cdd_contracts::letters::{Letter, LetterRequest, templates};
+use cdd_contracts::letters::{self, DecisionReference, Letter, LetterRequest, templates};
 use cdd_platform::problem::Problem;
 
 use super::requirements::{self, RequirementStatus};
@@ -102,6 +102,7 @@ impl Casework {
                 customer_id: id.to_string(),
                 data: data.into(),
                 format: "pdf".into(),
+                decision: None,
             };
             // Numbered, so a retry reuses the key and a later request is new.
             let n = count(&customer, LetterPurpose::RequestForInformation) + 1;
@@ -144,16 +145,29 @@ impl Casework {
         let Some(taken) = taken.filter(|_| customer.case.is_pending(Step::DecisionLetter)) else {
             return Ok(customer);
         };
-        let (template, purpose) = match taken.outcome {
-            DecisionOutcome::Approve => (templates::ONBOARDING_APPROVAL, LetterPurpose::Approval),
-            DecisionOutcome::Reject => (templates::REJECTION, LetterPurpose::Rejection),
+        let (template, purpose, outcome) = match taken.outcome {
+            DecisionOutcome::Approve => (
+                templates::ONBOARDING_APPROVAL,
+                LetterPurpose::Approval,
+                letters::DecisionOutcome::Approve,
+            ),
+            DecisionOutcome::Reject => (
+                templates::REJECTION,
+                LetterPurpose::Rejection,
+                letters::DecisionOutcome::Reject,
+            ),
         };
+        let reference = taken.reference(id);
         let request = LetterRequest {
             template: template.to_string(),
             version: None,
             customer_id: id.to_string(),
             data: standard_data(&customer).into(),
             format: "pdf".into(),
+            decision: Some(DecisionReference {
+                reference: reference.clone(),
+                outcome,
+            }),
         };
         let key = format!("decision:{id}:{}", taken.at.unix_timestamp_nanos());
         let letter = self
@@ -166,10 +180,9 @@ impl Casework {
                 return Ok(None);
             }
             c.case.finish(Step::DecisionLetter);
-            Ok(Some(Change::new(
-                "letter.issued",
-                file_letter(c, &letter, purpose),
-            )))
+            let mut details = file_letter(c, &letter, purpose);
+            details["decision_reference"] = reference.clone().into();
+            Ok(Some(Change::new("letter.issued", details)))
         })
         .await
     }

@@ -139,6 +139,18 @@ pub struct DecisionStep {
     pub at: OffsetDateTime,
 }
 
+impl DecisionStep {
+    /// The reference of this decision once taken: the decision letter
+    /// carries it, and the audit trail names it on the decision and on the
+    /// letter.
+    pub fn reference(&self, customer: &impl std::fmt::Display) -> String {
+        cdd_contracts::letters::decision_reference(
+            &customer.to_string(),
+            self.at.unix_timestamp_nanos(),
+        )
+    }
+}
+
 /// A decision: proposed by an analyst, taken by an approver who is not the
 /// proposer (four eyes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

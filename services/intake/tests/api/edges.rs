@@ -333,3 +333,34 @@ async fn a_stopped_service_is_not_ready_while_draining() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_query_parameter_given_twice_is_refused_not_guessed() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/v1/reviews/due?on=2027-01-31&on=2030-01-31"))
+        .bearer_auth(token(Role::Analyst, "analyst-1"))
+        .send()
+        .await
+        .unwrap();
+    let p = problem(res, 400).await;
+    let detail = p["detail"].as_str().unwrap();
+    assert!(detail.contains("`on`") && detail.contains("2 times"), "{p}");
+    let (status, _) = app
+        .get_json("/v1/reviews/due?on=2027-01-31", Role::Analyst)
+        .await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn embedded_data_is_readable_by_the_service_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("intake-data");
+    let app = spawn_app_in(&data, &[]).await;
+    app.created_id(&maria()).await;
+    app.stop().await;
+    let files = cdd_test_support::assert_private_tree(&data);
+    assert!(files >= 1, "the journal is there: {files}");
+}

@@ -60,6 +60,23 @@ impl From<CatalogueError> for Problem {
     fn from(err: CatalogueError) -> Self {
         match err {
             CatalogueError::Invalid(e) => template_refused(&e),
+            CatalogueError::Incompatible { ref problems, .. } => {
+                let errors = problems
+                    .iter()
+                    .map(|p| FieldError::new(p.path.clone(), p.reason.clone()))
+                    .collect();
+                Problem {
+                    detail: format!(
+                        "{err}: {}",
+                        problems
+                            .iter()
+                            .map(|p| format!("{}: {}", p.path, p.reason))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    ..Problem::validation(errors)
+                }
+            }
             CatalogueError::NotFound { .. } => Problem::new(problem::NOT_FOUND, err.to_string()),
             CatalogueError::Store(e) => e.into(),
         }

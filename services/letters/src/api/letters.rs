@@ -9,18 +9,28 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use cdd_contracts::letters::{
+    DecisionOutcome, DecisionReference, MAX_DECISION_REFERENCE_CHARS, is_decision_reference,
+};
 use cdd_platform::auth::Caller;
 use cdd_platform::json::{FieldErrors, JsonBody, JsonObject};
-use cdd_platform::problem::Problem;
+use cdd_platform::problem::{self, Problem};
 
-use super::{ANY_ROLE, AppState, params};
+use super::{ANY_ROLE, AppState, DECISION_LETTER_ISSUERS, params};
 use crate::catalogue::CatalogueError;
 use crate::issued::base64_digest;
 use crate::issuing::{IssueAnswer, IssueRequest};
 use crate::letter::{CustomerId, LetterFormat};
-use crate::template::{TemplateName, TemplateVersion};
+use crate::template::{Template, TemplateName, TemplateVersion};
 
-const FIELDS: [&str; 5] = ["template", "version", "customer_id", "data", "format"];
+const FIELDS: [&str; 6] = [
+    "template",
+    "version",
+    "customer_id",
+    "data",
+    "format",
+    "decision",
+];
 
 /// The body with object keys sorted at every level, so the same request
 /// with its keys in another order hashes the same.
@@ -51,6 +61,47 @@ struct Fields {
     customer_id: Option<CustomerId>,
     data: Option<Map<String, Value>>,
     format: Option<LetterFormat>,
+    /// `Some(None)` when absent, `None` when given but bad.
+    decision: Option<Option<DecisionReference>>,
+}
+
+fn decision_reference(
+    obj: &JsonObject<'_>,
+    errors: &mut FieldErrors,
+) -> Option<Option<DecisionReference>> {
+    if !obj.has("decision") {
+        return Some(None);
+    }
+    let (path, value) = obj.object("decision", errors)?;
+    let decision = JsonObject::of(&path, value, errors)?;
+    decision.deny_unknown(&["reference", "outcome"], errors);
+    let reference = decision.required_string("reference", errors).and_then(|raw| {
+        if is_decision_reference(raw) {
+            Some(raw.to_owned())
+        } else {
+            errors.add(
+                decision.path_of("reference"),
+                format!(
+                    "must be 1 to {MAX_DECISION_REFERENCE_CHARS} characters of A-Z, a-z, 0-9, _, -, : and ."
+                ),
+            );
+            None
+        }
+    });
+    let outcome = decision
+        .required_string("outcome", errors)
+        .and_then(|raw| match raw {
+            "approve" => Some(DecisionOutcome::Approve),
+            "reject" => Some(DecisionOutcome::Reject),
+            _ => {
+                errors.add(decision.path_of("outcome"), "must be approve or reject");
+                None
+            }
+        });
+    Some(Some(DecisionReference {
+        reference: reference?,
+        outcome: outcome?,
+    }))
 }
 
 fn parse_fields(obj: &JsonObject<'_>, errors: &mut FieldErrors) -> Fields {
@@ -89,13 +140,63 @@ fn parse_fields(obj: &JsonObject<'_>, errors: &mut FieldErrors) -> Fields {
                 None
             }
         });
+    let decision = decision_reference(obj, errors);
     Fields {
         template,
         version,
         customer_id,
         data,
         format,
+        decision,
     }
+}
+
+/// A decision letter only from intake, for a recorded decision with the
+/// template's outcome; no decision reference on any other letter.
+fn check_decision(
+    template: &Template,
+    decision: Option<&DecisionReference>,
+    caller: &Caller,
+    errors: &mut FieldErrors,
+) -> Result<(), Problem> {
+    match (template.decision(), decision) {
+        (Some(reports), given) => {
+            caller.require(DECISION_LETTER_ISSUERS).map_err(|_| {
+                Problem::new(
+                    problem::FORBIDDEN,
+                    format!(
+                        "template {} is a decision letter: only intake issues it, after the decision it reports is recorded (four eyes); people cannot request it",
+                        template.name()
+                    ),
+                )
+            })?;
+            match given {
+                None => errors.add(
+                    "decision",
+                    format!(
+                        "template {} reports a decision: give the decision's reference and outcome",
+                        template.name()
+                    ),
+                ),
+                Some(d) if d.outcome != reports => errors.add(
+                    "decision.outcome",
+                    format!(
+                        "template {} reports the decision `{}`, not `{}`",
+                        template.name(),
+                        reports.as_str(),
+                        d.outcome.as_str()
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        (None, Some(_)) => errors.add(
+            "decision",
+            format!("template {} reports no decision", template.name()),
+        ),
+        (None, None) => {}
+    }
+    Ok(())
 }
 
 fn answer(answer: IssueAnswer) -> Response {
@@ -151,12 +252,23 @@ pub async fn create(
             errors.add(format!("data.{}", e.field), e.to_string());
         }
     }
+    if let (
+        Some(template),
+        Some(Fields {
+            decision: Some(decision),
+            ..
+        }),
+    ) = (&template, &fields)
+    {
+        check_decision(template, decision.as_ref(), &caller, &mut errors)?;
+    }
     let request = fields.and_then(|f| {
         Some(IssueRequest {
             template: template?,
             customer_id: f.customer_id?,
             data: f.data?,
             format: f.format?,
+            decision: f.decision?,
             idempotency_key: key,
             request_hash: request_hash(&body),
             requested_by: caller.subject.clone(),

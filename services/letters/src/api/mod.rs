@@ -4,8 +4,8 @@
 //! | route | who |
 //! |---|---|
 //! | `GET /v1/templates`, `GET /v1/templates/{name}` | any role |
-//! | `PUT /v1/templates/{name}` | approver (authoring a letter the bank sends is a controlled change) |
-//! | `POST /v1/letters` | any role (intake calls it as `service`) |
+//! | `PUT /v1/templates/{name}` | template_author (what the bank writes to its customers is a controlled change, kept apart from deciding cases) |
+//! | `POST /v1/letters` | any role; from a decision template (approval, rejection) only `service` (intake, after recording the decision), with the decision's reference |
 //! | `GET /v1/letters/{id}`, `.../content`, `GET /v1/customers/{id}/letters` | any role |
 
 // Handlers return the platform's `Problem` (about 130 bytes) once per
@@ -36,9 +36,18 @@ pub struct AppState {
 }
 
 /// Every role may read templates and letters and ask for a letter.
-const ANY_ROLE: &[Role] = &[Role::Clerk, Role::Analyst, Role::Approver, Role::Service];
-/// Only approvers change what the bank writes to its customers.
-const TEMPLATE_AUTHORS: &[Role] = &[Role::Approver];
+const ANY_ROLE: &[Role] = &[
+    Role::Clerk,
+    Role::Analyst,
+    Role::Approver,
+    Role::TemplateAuthor,
+    Role::Service,
+];
+/// Only template authors change what the bank writes to its customers.
+const TEMPLATE_AUTHORS: &[Role] = &[Role::TemplateAuthor];
+/// A decision letter comes only from intake, after the decision it reports
+/// is recorded (four eyes cannot be bypassed by asking letters directly).
+const DECISION_LETTER_ISSUERS: &[Role] = &[Role::Service];
 
 /// The service's own routes (the platform adds health, OpenAPI and auth).
 pub fn routes(state: AppState) -> Router {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde_json::Value;
 
+use cdd_contracts::letters::DecisionOutcome;
 use cdd_platform::auth::Caller;
 use cdd_platform::json::{FieldErrors, JsonBody, JsonObject};
 use cdd_platform::problem::Problem;
@@ -15,7 +16,7 @@ use cdd_platform::problem::Problem;
 use super::{ANY_ROLE, AppState, TEMPLATE_AUTHORS, params};
 use crate::catalogue::Publication;
 use crate::store::StoredTemplate;
-use crate::template::{FieldName, FieldSpec, FieldType, TemplateSource};
+use crate::template::{FieldName, FieldSpec, FieldType, TemplateSource, effective_decision};
 
 fn view(template: &StoredTemplate) -> Value {
     serde_json::json!({
@@ -25,6 +26,7 @@ fn view(template: &StoredTemplate) -> Value {
         "subject": template.source.subject,
         "fields": template.source.fields,
         "body": template.source.body,
+        "decision": effective_decision(&template.name, &template.source),
         "published_at": template.published_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "published_by": template.published_by,
     })
@@ -95,7 +97,10 @@ fn field_spec(path: &str, value: &Value, errors: &mut FieldErrors) -> Option<Fie
 fn parse_source(body: &Value) -> Result<TemplateSource, Problem> {
     let mut errors = FieldErrors::new();
     let source = JsonObject::of("", body, &mut errors).map(|obj| {
-        obj.deny_unknown(&["description", "subject", "fields", "body"], &mut errors);
+        obj.deny_unknown(
+            &["description", "subject", "fields", "body", "decision"],
+            &mut errors,
+        );
         let description = text(&obj, "description", false, &mut errors);
         let subject = text(&obj, "subject", true, &mut errors);
         let body = text(&obj, "body", true, &mut errors);
@@ -105,11 +110,21 @@ fn parse_source(body: &Value) -> Result<TemplateSource, Problem> {
             .into_iter()
             .filter_map(|(path, value)| field_spec(&path, value, &mut errors))
             .collect();
+        let decision = match obj.get("decision") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(raw)) if raw == "approve" => Some(DecisionOutcome::Approve),
+            Some(Value::String(raw)) if raw == "reject" => Some(DecisionOutcome::Reject),
+            Some(_) => {
+                errors.add(obj.path_of("decision"), "must be approve, reject or null");
+                None
+            }
+        };
         TemplateSource {
             description,
             subject,
             fields,
             body,
+            decision,
         }
     });
     errors.finish(source)

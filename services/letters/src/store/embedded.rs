@@ -22,6 +22,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use bytes::Bytes;
 use cdd_platform::journal::{JournalError, JournaledState, Replayed};
+use cdd_platform::private_files;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -281,7 +282,7 @@ pub struct DirectoryBucket {
 
 impl DirectoryBucket {
     pub fn open(root: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(root)
+        private_files::create_dir_all(root)
             .with_context(|| format!("creating outbound directory {}", root.display()))?;
         Ok(Self {
             root: root.to_path_buf(),
@@ -318,11 +319,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> StoreResult<()> {
     let dir = path
         .parent()
         .ok_or_else(|| StoreError::Corrupt("an object path has no directory".into()))?;
-    std::fs::create_dir_all(dir).map_err(|e| io_unavailable("creating", dir, e))?;
+    private_files::create_dir_all(dir).map_err(|e| io_unavailable("creating", dir, e))?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let result = (|| {
-        let mut file = File::create(&temp).map_err(|e| io_unavailable("creating", &temp, e))?;
+        let mut file =
+            private_files::create(&temp).map_err(|e| io_unavailable("creating", &temp, e))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| io_unavailable("writing", &temp, e))?;

@@ -117,7 +117,9 @@ async fn a_customers_letters_are_listed_oldest_first() {
         .as_object_mut()
         .unwrap()
         .remove("respond_by");
+    approval["decision"] = json!({"reference": "cus-list:decision:1", "outcome": "approve"});
     let second = app.issue(&approval).await;
+    assert_eq!(second["decision"]["outcome"], "approve", "{second}");
     app.issue(&rfi_request("cus-other", "text")).await;
 
     let (status, body) = app
@@ -352,10 +354,11 @@ async fn missing_and_mistyped_fields_are_each_named() {
 #[tokio::test]
 async fn a_named_version_is_used_and_the_latest_by_default() {
     let app = spawn_app().await;
-    let custom = json!({"subject": "New RFI", "fields": [{"name": "documents", "type": "string_list"}],
+    let custom = json!({"subject": "New RFI", "fields": [{"name": "documents", "type": "string_list"},
+                                                          {"name": "respond_by", "type": "date", "optional": true}],
                         "body": "Dear {{ customer_name }}, version two."});
     assert_eq!(
-        app.put_template("rfi", &custom, Role::Approver)
+        app.put_template("rfi", &custom, Role::TemplateAuthor)
             .await
             .status(),
         201
@@ -442,4 +445,15 @@ async fn letters_survive_a_restart() {
         .await;
     assert_eq!(list["letters"].as_array().unwrap().len(), 1);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn embedded_data_is_readable_by_the_service_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("letters-data");
+    let app = crate::helpers::spawn_app_in(&data, &[]).await;
+    app.issue(&rfi_request("cus-private", "pdf")).await;
+    app.stop().await;
+    let files = cdd_test_support::assert_private_tree(&data);
+    assert!(files >= 2, "the journal and the letter are there: {files}");
 }

@@ -2,6 +2,7 @@
 
 mod auth;
 mod aws;
+mod decisions;
 mod helpers;
 mod letters;
 mod templates;

@@ -60,23 +60,23 @@ async fn the_builtins_are_there_as_version_one() {
 async fn put_publishes_versions_and_get_reads_any_of_them() {
     let app = spawn_app().await;
     let res = app
-        .put_template("notice", &notice("Hello"), Role::Approver)
+        .put_template("notice", &notice("Hello"), Role::TemplateAuthor)
         .await;
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["location"], "/v1/templates/notice?version=1");
     let first: Value = res.json().await.unwrap();
     assert_eq!(first["version"], 1);
-    assert_eq!(first["published_by"], "approver-1");
+    assert_eq!(first["published_by"], "template_author-1");
 
     // The same declaration again is not a new version.
     let res = app
-        .put_template("notice", &notice("Hello"), Role::Approver)
+        .put_template("notice", &notice("Hello"), Role::TemplateAuthor)
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["version"], 1);
 
     let res = app
-        .put_template("notice", &notice("Dear"), Role::Approver)
+        .put_template("notice", &notice("Dear"), Role::TemplateAuthor)
         .await;
     assert_eq!(res.status(), 201);
     assert_eq!(res.json::<Value>().await.unwrap()["version"], 2);
@@ -126,7 +126,9 @@ async fn a_template_that_does_not_compile_is_refused_with_lines_and_reasons() {
         "fields": [{"name": "amount", "type": "integer"}, {"name": "amount", "type": "string"}],
         "body": "Dear {{ customer_name }},\n\nline two\n{% for x in documents %}\n- {{ x }}\n{% endfor %}\n{{ amount }} {{ mistake }}\n",
     });
-    let res = app.put_template("broken", &body, Role::Approver).await;
+    let res = app
+        .put_template("broken", &body, Role::TemplateAuthor)
+        .await;
     let p = problem(res, 422).await;
     let errors = p["errors"].as_array().unwrap();
     let messages: Vec<String> = errors
@@ -163,7 +165,8 @@ async fn a_template_that_does_not_compile_is_refused_with_lines_and_reasons() {
     );
     let syntax = json!({"subject": "S", "body": "Dear {{ customer_name }}\n\n{% if %}\n"});
     let p = problem(
-        app.put_template("broken", &syntax, Role::Approver).await,
+        app.put_template("broken", &syntax, Role::TemplateAuthor)
+            .await,
         422,
     )
     .await;
@@ -187,7 +190,12 @@ async fn a_malformed_declaration_names_every_bad_field() {
         "fields": [{"name": "Bad-Name", "type": "money", "optional": "yes", "extra": 1}, "x"],
         "colour": "red",
     });
-    let p = problem(app.put_template("notice", &body, Role::Approver).await, 422).await;
+    let p = problem(
+        app.put_template("notice", &body, Role::TemplateAuthor)
+            .await,
+        422,
+    )
+    .await;
     let mut fields = field_names(&p);
     fields.sort();
     assert_eq!(
@@ -206,7 +214,7 @@ async fn a_malformed_declaration_names_every_bad_field() {
     let res = app
         .client
         .put(app.url("/v1/templates/notice"))
-        .bearer_auth(crate::helpers::token(Role::Approver))
+        .bearer_auth(crate::helpers::token(Role::TemplateAuthor))
         .header("content-type", "application/json")
         .body("{\"subject\": ")
         .send()
@@ -220,10 +228,12 @@ async fn a_malformed_declaration_names_every_bad_field() {
 async fn templates_survive_a_restart_and_builtins_are_not_reinstalled() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_in(dir.path(), &[]).await;
-    let custom =
-        json!({"subject": "Our own RFI", "body": "Dear {{ customer_name }}, please call us."});
+    let custom = json!({"subject": "Our own RFI",
+                        "fields": [{"name": "documents", "type": "string_list"},
+                                   {"name": "respond_by", "type": "date", "optional": true}],
+                        "body": "Dear {{ customer_name }}, please call us."});
     assert_eq!(
-        app.put_template("rfi", &custom, Role::Approver)
+        app.put_template("rfi", &custom, Role::TemplateAuthor)
             .await
             .status(),
         201

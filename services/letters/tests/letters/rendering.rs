@@ -95,6 +95,7 @@ fn html_escapes_template_text_too() {
         subject: "<i>Hello</i>".into(),
         fields: vec![],
         body: "Dear {{ customer_name }},\n\n<img src=x onerror=alert(1)>".into(),
+        decision: None,
     };
     let template = Template::compile(
         TemplateName::parse("custom").unwrap(),
@@ -213,6 +214,7 @@ fn a_runaway_template_fails_instead_of_hanging() {
         subject: "Loop".into(),
         fields: vec![],
         body: "{% for a in range(9999) %}{% for b in range(9999) %}{{ customer_name }}{% endfor %}{% endfor %}".into(),
+        decision: None,
     };
     let template = Template::compile(
         TemplateName::parse("loop").unwrap(),

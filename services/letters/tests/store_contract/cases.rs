@@ -38,6 +38,7 @@ fn stored(template: &str, v: u32, greeting: &str) -> StoredTemplate {
             subject: "Notice".into(),
             fields: vec![],
             body: format!("{greeting} {{{{ customer_name }}}}"),
+            decision: None,
         },
         published_at: OffsetDateTime::now_utc().replace_nanosecond(0).unwrap(),
         published_by: "approver-1".into(),
@@ -65,6 +66,7 @@ fn letter_for(claim: &IdempotencyRecord, customer_id: &str) -> IssuedLetter {
         size: 6,
         created_at: OffsetDateTime::now_utc().replace_nanosecond(0).unwrap(),
         created_by: "service-intake".into(),
+        decision: None,
     }
 }
 
@@ -478,6 +480,7 @@ fn rfi_request(key: &str, hash: &str) -> IssueRequest {
         customer_id: customer("cus-race"),
         data,
         format: LetterFormat::Pdf,
+        decision: None,
         idempotency_key: key.into(),
         request_hash: hash.into(),
         requested_by: "service-intake".into(),

@@ -29,6 +29,26 @@ fn accept_request_id(value: Option<&HeaderValue>) -> Option<String> {
     ok.then(|| text.to_string())
 }
 
+/// The first query parameter given more than once, with how often. A
+/// repeated parameter (`?on=a&on=b`) would otherwise be read as one of its
+/// values, silently: no route of this platform takes a list that way, so
+/// the caller is told instead.
+fn repeated_query_parameter(query: Option<&str>) -> Option<(String, usize)> {
+    let query = query?;
+    let mut seen: Vec<String> = Vec::new();
+    let names: Vec<String> = form_urlencoded::parse(query.as_bytes())
+        .map(|(name, _)| name.into_owned())
+        .collect();
+    for name in &names {
+        if seen.contains(name) {
+            let times = names.iter().filter(|n| *n == name).count();
+            return Some((name.clone(), times));
+        }
+        seen.push(name.clone());
+    }
+    None
+}
+
 pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = accept_request_id(req.headers().get(REQUEST_ID_HEADER))
@@ -53,7 +73,15 @@ pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: N
         caller_role = tracing::field::Empty,
     );
 
+    let repeated = repeated_query_parameter(req.uri().query());
     let response = async move {
+        if let Some((name, times)) = repeated {
+            return Problem::new(
+                problem::INVALID_REQUEST,
+                format!("query parameter `{name}` is given {times} times: give it once"),
+            )
+            .into_response();
+        }
         match tokio::time::timeout(timeout, next.run(req)).await {
             Ok(res) => res,
             Err(_) => Problem::new(
@@ -166,5 +194,21 @@ mod tests {
             None
         );
         assert_eq!(accept_request_id(None), None);
+    }
+
+    #[test]
+    fn a_query_parameter_given_twice_is_found() {
+        assert_eq!(
+            repeated_query_parameter(Some("on=a&x=1&on=b&on=c")),
+            Some(("on".into(), 3))
+        );
+        // Percent-encoded names are the same name.
+        assert_eq!(
+            repeated_query_parameter(Some("on=a&%6Fn=b")),
+            Some(("on".into(), 2))
+        );
+        assert_eq!(repeated_query_parameter(Some("on=a&off=b")), None);
+        assert_eq!(repeated_query_parameter(Some("")), None);
+        assert_eq!(repeated_query_parameter(None), None);
     }
 }

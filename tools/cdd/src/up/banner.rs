@@ -12,10 +12,11 @@ use super::children::ServiceProcess;
 use super::cloud_map::{LocalCloudMap, NAMESPACE, TTL};
 
 /// The development tokens printed, by role and subject.
-const TOKENS: [(Role, &str); 3] = [
+const TOKENS: [(Role, &str); 4] = [
     (Role::Clerk, "clerk-1"),
     (Role::Analyst, "analyst-1"),
     (Role::Approver, "approver-1"),
+    (Role::TemplateAuthor, "template-author-1"),
 ];
 
 /// The last line of the banner; tests and scripts wait for it.
@@ -75,7 +76,7 @@ pub fn print(
     println!("Development tokens (valid 24 h, local only):");
     for (role, sub) in TOKENS {
         println!(
-            "  {:<9} {}",
+            "  {:<15} {}",
             role.as_str(),
             issue_token(DEVELOPMENT_KEY, sub, role, day)?
         );

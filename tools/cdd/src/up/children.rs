@@ -195,7 +195,8 @@ pub async fn stop_all(running: &mut [ServiceProcess]) {
 
 /// The data root as an absolute path (the services run with it as given).
 pub fn data_root(dir: &Path) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    cdd_platform::private_files::create_dir_all(dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
     dir.canonicalize()
         .with_context(|| format!("resolving {}", dir.display()))
 }
