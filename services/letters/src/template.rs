@@ -285,8 +285,6 @@ pub struct Template {
     source: TemplateSource,
     /// Standard fields followed by the declared ones.
     fields: Vec<FieldSpec>,
-    /// The decision it reports: declared, or the built-in one for its name.
-    decision: Option<DecisionOutcome>,
 }
 
 impl Template {
@@ -331,13 +329,11 @@ impl Template {
         }
 
         if problems.is_empty() {
-            let decision = effective_decision(&name, &source);
             Ok(Self {
                 name,
                 version,
                 source,
                 fields,
-                decision,
             })
         } else {
             Err(TemplateError { problems })
@@ -365,7 +361,7 @@ impl Template {
     /// The decision a letter from this template reports, if any: only
     /// intake may issue it, for a recorded decision with this outcome.
     pub fn decision(&self) -> Option<DecisionOutcome> {
-        self.decision
+        effective_decision(&self.name, &self.source)
     }
 
     /// Checks letter data against the declaration without rendering,

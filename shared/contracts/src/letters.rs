@@ -19,6 +19,15 @@ pub enum DecisionOutcome {
 }
 
 impl DecisionOutcome {
+    /// The outcome named `approve` or `reject` on the wire.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "approve" => Some(Self::Approve),
+            "reject" => Some(Self::Reject),
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Approve => "approve",

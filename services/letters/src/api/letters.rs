@@ -88,16 +88,13 @@ fn decision_reference(
             None
         }
     });
-    let outcome = decision
-        .required_string("outcome", errors)
-        .and_then(|raw| match raw {
-            "approve" => Some(DecisionOutcome::Approve),
-            "reject" => Some(DecisionOutcome::Reject),
-            _ => {
-                errors.add(decision.path_of("outcome"), "must be approve or reject");
-                None
-            }
-        });
+    let outcome = decision.required_string("outcome", errors).and_then(|raw| {
+        let outcome = DecisionOutcome::parse(raw);
+        if outcome.is_none() {
+            errors.add(decision.path_of("outcome"), "must be approve or reject");
+        }
+        outcome
+    });
     Some(Some(DecisionReference {
         reference: reference?,
         outcome: outcome?,

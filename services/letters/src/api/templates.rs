@@ -112,11 +112,12 @@ fn parse_source(body: &Value) -> Result<TemplateSource, Problem> {
             .collect();
         let decision = match obj.get("decision") {
             None | Some(Value::Null) => None,
-            Some(Value::String(raw)) if raw == "approve" => Some(DecisionOutcome::Approve),
-            Some(Value::String(raw)) if raw == "reject" => Some(DecisionOutcome::Reject),
-            Some(_) => {
-                errors.add(obj.path_of("decision"), "must be approve, reject or null");
-                None
+            Some(value) => {
+                let outcome = value.as_str().and_then(DecisionOutcome::parse);
+                if outcome.is_none() {
+                    errors.add(obj.path_of("decision"), "must be approve, reject or null");
+                }
+                outcome
             }
         };
         TemplateSource {

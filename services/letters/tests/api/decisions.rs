@@ -4,7 +4,7 @@
 use cdd_platform::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{field_names, problem, rfi_request, spawn_app, unique};
+use crate::helpers::{TestApp, field_names, problem, rfi_request, spawn_app, unique};
 
 fn decision_request(template: &str, customer_id: &str) -> Value {
     let mut body = rfi_request(customer_id, "text");
@@ -98,48 +98,39 @@ async fn a_decision_letter_names_the_decision_it_reports() {
     app.stop().await;
 }
 
+/// Publishes `body` as `name`, expects 422 and returns the fields it names.
+async fn refused(app: &TestApp, name: &str, body: &Value) -> Vec<String> {
+    let res = app.put_template(name, body, Role::TemplateAuthor).await;
+    let p = problem(res, 422).await;
+    assert!(p["errors"].is_array(), "{p}");
+    field_names(&p)
+}
+
 #[tokio::test]
 async fn a_new_version_must_accept_what_callers_send() {
     let app = spawn_app().await;
     let dropped = json!({"subject": "RFI", "fields": [{"name": "pages", "type": "integer"}],
                          "body": "Dear {{ customer_name }}"});
-    let p = problem(
-        app.put_template("rfi", &dropped, Role::TemplateAuthor)
-            .await,
-        422,
-    )
-    .await;
     assert_eq!(
-        field_names(&p),
-        ["fields.documents", "fields.respond_by", "fields.pages"],
-        "{p}"
+        refused(&app, "rfi", &dropped).await,
+        ["fields.documents", "fields.respond_by", "fields.pages"]
     );
 
     let retyped = json!({"subject": "RFI",
                          "fields": [{"name": "documents", "type": "string"},
                                     {"name": "respond_by", "type": "date"}],
                          "body": "Dear {{ customer_name }}"});
-    let p = problem(
-        app.put_template("rfi", &retyped, Role::TemplateAuthor)
-            .await,
-        422,
-    )
-    .await;
     assert_eq!(
-        field_names(&p),
-        ["fields.documents", "fields.respond_by"],
-        "{p}"
+        refused(&app, "rfi", &retyped).await,
+        ["fields.documents", "fields.respond_by"]
     );
 
     let turned = json!({"subject": "Sorry", "decision": "reject",
                         "body": "Dear {{ customer_name }}"});
-    let p = problem(
-        app.put_template("onboarding-approval", &turned, Role::TemplateAuthor)
-            .await,
-        422,
-    )
-    .await;
-    assert_eq!(field_names(&p), ["decision"], "{p}");
+    assert_eq!(
+        refused(&app, "onboarding-approval", &turned).await,
+        ["decision"]
+    );
     // A template of the bank's own that reports a decision keeps reporting it.
     let own = json!({"subject": "Approved", "decision": "approve",
                      "body": "Dear {{ customer_name }}"});
@@ -148,13 +139,7 @@ async fn a_new_version_must_accept_what_callers_send() {
         .await;
     assert_eq!(res.status(), 201);
     let ordinary = json!({"subject": "Approved", "body": "Dear {{ customer_name }}"});
-    let p = problem(
-        app.put_template("sme-approval", &ordinary, Role::TemplateAuthor)
-            .await,
-        422,
-    )
-    .await;
-    assert_eq!(field_names(&p), ["decision"], "{p}");
+    assert_eq!(refused(&app, "sme-approval", &ordinary).await, ["decision"]);
     // A template without a declared decision under a built-in decision
     // letter's name still reports the built-in's decision.
     let plain = json!({"subject": "Welcome aboard", "body": "Dear {{ customer_name }}"});
