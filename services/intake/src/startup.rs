@@ -81,6 +81,7 @@ impl Application {
             auth,
             body_limit_bytes: common.body_limit_bytes,
             request_timeout: common.request_timeout,
+            client_read_timeout: common.client_read_timeout,
             shutdown: shutdown.clone(),
         }
         .bind(common.listen_ip, common.port)
@@ -131,6 +132,11 @@ fn casework(
         default_port: DEFAULT_SERVICE_PORT,
     })?;
     let http = reqwest::Client::builder()
+        // Give up an idle connection well before the service at the other
+        // end closes it, so a request is never sent on one being closed.
+        .pool_idle_timeout(Duration::from_millis(
+            cdd_platform::settings::DEFAULT_CLIENT_READ_TIMEOUT_MS / 2,
+        ))
         .timeout(settings.dependency_timeout)
         .connect_timeout(settings.dependency_timeout.min(Duration::from_secs(2)))
         .build()?;

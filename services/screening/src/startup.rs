@@ -101,6 +101,7 @@ impl Application {
             auth,
             body_limit_bytes: common.body_limit_bytes,
             request_timeout: common.request_timeout,
+            client_read_timeout: common.client_read_timeout,
             shutdown: shutdown.clone(),
         }
         .bind(common.listen_ip, common.port)

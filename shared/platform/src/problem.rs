@@ -45,6 +45,7 @@ problem_types! {
     PAYLOAD_TOO_LARGE = ("payload-too-large", PAYLOAD_TOO_LARGE, "The request body is too large");
     UNSUPPORTED_MEDIA_TYPE = ("unsupported-media-type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type");
     IDEMPOTENCY_KEY_REUSED = ("idempotency-key-reused", UNPROCESSABLE_ENTITY, "The Idempotency-Key was already used with a different request");
+    REQUEST_TIMEOUT = ("request-timeout", REQUEST_TIMEOUT, "The client did not send its request in time");
     TIMEOUT = ("timeout", SERVICE_UNAVAILABLE, "The request took too long");
     DEPENDENCY_UNAVAILABLE = ("dependency-unavailable", SERVICE_UNAVAILABLE, "A service this request depends on is unavailable");
     DEPENDENCY_REFUSED = ("dependency-refused", BAD_GATEWAY, "A service this request depends on refused it");

@@ -223,6 +223,16 @@ pub enum AuthKeySource {
     Development,
 }
 
+/// How long a client may take over its headers or pause in its body, and
+/// how long an idle keep-alive connection stays open, unless configured.
+/// It must stay above the load balancer's idle timeout (15 s in
+/// `infra/terraform/modules/edge`), so that the balancer, not the service,
+/// closes an idle connection: a service closing one the balancer is about to
+/// reuse gives the caller a 502.
+pub const DEFAULT_CLIENT_READ_TIMEOUT_MS: u64 = 20_000;
+/// A slowloris defence that waits longer than this is no defence.
+pub const MAX_CLIENT_READ_TIMEOUT_MS: u64 = 30_000;
+
 /// Settings every service shares.
 #[derive(Debug, Clone)]
 pub struct CommonSettings {
@@ -246,6 +256,9 @@ pub struct CommonSettings {
     pub body_limit_bytes: usize,
     /// How long one request may take before the server answers 503.
     pub request_timeout: std::time::Duration,
+    /// How long a client may take over its headers, or pause in its body
+    /// (then 408), and how long an idle connection stays open.
+    pub client_read_timeout: std::time::Duration,
 }
 
 impl CommonSettings {
@@ -342,6 +355,16 @@ impl CommonSettings {
         if timeout_ms == 0 {
             env.problem("CDD_REQUEST_TIMEOUT_MS", "must be greater than 0");
         }
+        let client_read_ms =
+            env.parsed_or::<u64>("CDD_CLIENT_READ_TIMEOUT_MS", DEFAULT_CLIENT_READ_TIMEOUT_MS);
+        if !(1..=MAX_CLIENT_READ_TIMEOUT_MS).contains(&client_read_ms) {
+            env.problem(
+                "CDD_CLIENT_READ_TIMEOUT_MS",
+                format!(
+                    "must be between 1 and {MAX_CLIENT_READ_TIMEOUT_MS}: a longer wait lets slow clients hold connections open"
+                ),
+            );
+        }
         Some(Self {
             service,
             port,
@@ -358,6 +381,7 @@ impl CommonSettings {
             auth_max_token_lifetime: std::time::Duration::from_secs(max_lifetime),
             body_limit_bytes,
             request_timeout: std::time::Duration::from_millis(timeout_ms),
+            client_read_timeout: std::time::Duration::from_millis(client_read_ms),
         })
     }
 }
@@ -419,5 +443,19 @@ mod tests {
         let err = env.finish().unwrap_err();
         assert_eq!(err.problems.len(), 1);
         assert!(err.problems[0].problem.contains("signing key is required"));
+    }
+
+    #[test]
+    fn a_client_read_timeout_that_defends_nothing_is_refused() {
+        for value in ["0", "120000"] {
+            let mut env = reader(&[("CDD_CLIENT_READ_TIMEOUT_MS", value)]);
+            CommonSettings::read("intake", &mut env);
+            let err = env.finish().unwrap_err();
+            assert_eq!(err.problems[0].name, "CDD_CLIENT_READ_TIMEOUT_MS", "{err}");
+            assert!(err.problems[0].problem.contains("30000"), "{err}");
+        }
+        let mut env = reader(&[]);
+        let s = CommonSettings::read("intake", &mut env).unwrap();
+        assert_eq!(s.client_read_timeout.as_millis(), 20_000);
     }
 }

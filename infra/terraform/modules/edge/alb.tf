@@ -57,6 +57,10 @@ resource "aws_lb" "this" {
   security_groups            = [aws_security_group.alb.id]
   subnets                    = var.public_subnet_ids
   drop_invalid_header_fields = true
+  # Below the services' client read timeout (20 s, CDD_CLIENT_READ_TIMEOUT_MS),
+  # so the balancer closes an idle connection before a task does: a task
+  # closing one the balancer is about to reuse would give the caller a 502.
+  idle_timeout               = 15
   enable_deletion_protection = var.deletion_protection
 
   access_logs {

@@ -7,3 +7,4 @@ mod customers;
 mod durability;
 mod edges;
 mod helpers;
+mod slow_clients;

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use tracing::Instrument;
 
+use super::body_watch;
 use crate::problem::{self, Problem};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -49,7 +50,22 @@ fn repeated_query_parameter(query: Option<&str>) -> Option<(String, usize)> {
     None
 }
 
-pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: Next) -> Response {
+/// How long a request may take, and how long the client may leave the server
+/// waiting for the next piece of what it sends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestLimits {
+    pub(crate) timeout: Duration,
+    pub(crate) client_read_timeout: Duration,
+}
+
+pub(crate) async fn request_context(limits: RequestLimits, req: Request, next: Next) -> Response {
+    let RequestLimits {
+        timeout,
+        client_read_timeout,
+    } = limits;
+    let (parts, body) = req.into_parts();
+    let (body, body_watch) = body_watch::watch(body, client_read_timeout);
+    let mut req = Request::from_parts(parts, body);
     let started = Instant::now();
     let id = accept_request_id(req.headers().get(REQUEST_ID_HEADER))
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -83,7 +99,26 @@ pub(crate) async fn request_context(timeout: Duration, mut req: Request, next: N
             .into_response();
         }
         match tokio::time::timeout(timeout, next.run(req)).await {
+            // The body's error was the client's stall, whatever the handler
+            // made of it.
+            Ok(_) if body_watch.stalled() => Problem::new(
+                problem::REQUEST_TIMEOUT,
+                format!(
+                    "the client sent no part of the request body for {} ms: send the whole body its Content-Length announces",
+                    client_read_timeout.as_millis()
+                ),
+            )
+            .into_response(),
             Ok(res) => res,
+            // Still waiting for the client's body: its delay, not ours.
+            Err(_) if body_watch.unfinished() => Problem::new(
+                problem::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} ms: send the whole body its Content-Length announces",
+                    timeout.as_millis()
+                ),
+            )
+            .into_response(),
             Err(_) => Problem::new(
                 problem::TIMEOUT,
                 format!(

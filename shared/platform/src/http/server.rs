@@ -12,7 +12,7 @@ use axum::routing::get;
 use http::{HeaderValue, StatusCode, header};
 use tokio::net::TcpListener;
 
-use super::context::request_context;
+use super::context::{RequestLimits, request_context};
 use super::health::Readiness;
 use crate::auth::{Authenticator, require_token};
 
@@ -28,6 +28,10 @@ pub struct ServiceRouter {
     pub auth: Arc<Authenticator>,
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
+    /// How long a client may take to send its headers, or leave the server
+    /// waiting for the next piece of its body; also how long an idle
+    /// keep-alive connection stays open.
+    pub client_read_timeout: Duration,
     /// Set when shutdown starts; ready answers 503 from then on.
     pub shutdown: Shutdown,
 }
@@ -39,6 +43,7 @@ pub struct BoundService {
     listener: TcpListener,
     router: Router,
     shutdown: Shutdown,
+    client_read_timeout: Duration,
     port: u16,
 }
 
@@ -55,7 +60,11 @@ impl BoundService {
     /// Serves until the shutdown triggers, then drains for at most `drain`.
     pub async fn serve(self, drain: Duration) -> std::io::Result<()> {
         tracing::info!(port = self.port, "{} listening", self.service);
-        serve(self.listener, self.router, self.shutdown, drain).await
+        let connections = Connections {
+            client_read_timeout: self.client_read_timeout,
+            drain,
+        };
+        serve(self.listener, self.router, self.shutdown, connections).await
     }
 }
 
@@ -70,6 +79,7 @@ impl ServiceRouter {
     /// Builds the router and binds `ip:port` (port 0: any free port).
     pub async fn bind(self, ip: std::net::IpAddr, port: u16) -> std::io::Result<BoundService> {
         let (service, shutdown) = (self.service, self.shutdown.clone());
+        let client_read_timeout = self.client_read_timeout;
         let router = self.into_router();
         let listener = TcpListener::bind((ip, port)).await?;
         let port = listener.local_addr()?.port();
@@ -78,6 +88,7 @@ impl ServiceRouter {
             listener,
             router,
             shutdown,
+            client_read_timeout,
             port,
         })
     }
@@ -93,7 +104,10 @@ impl ServiceRouter {
             self.auth,
             require_token,
         ));
-        let timeout = self.request_timeout;
+        let limits = RequestLimits {
+            timeout: self.request_timeout,
+            client_read_timeout: self.client_read_timeout,
+        };
         Router::new()
             .route("/health/live", get(live))
             .route("/health/ready", get(ready))
@@ -114,7 +128,7 @@ impl ServiceRouter {
             .fallback(|| async { StatusCode::NOT_FOUND })
             .layer(DefaultBodyLimit::max(self.body_limit_bytes))
             .layer(axum::middleware::from_fn(move |req, next| {
-                request_context(timeout, req, next)
+                request_context(limits, req, next)
             }))
     }
 }
@@ -211,32 +225,82 @@ pub async fn shutdown_signal() {
     }
 }
 
+/// How the server treats connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Connections {
+    /// Headers must arrive within this, and an idle keep-alive connection is
+    /// closed after it (the slowloris defence; bodies are bounded per piece
+    /// by the same figure in the request layer).
+    pub client_read_timeout: Duration,
+    /// How long in-flight requests may finish once shutdown starts.
+    pub drain: Duration,
+}
+
 /// Serves `router` on `listener` until `shutdown` triggers, then lets
-/// in-flight requests finish for at most `drain` (ECS gives 30 s by default
-/// between SIGTERM and SIGKILL; keep `drain` well inside it).
+/// in-flight requests finish for at most `connections.drain` (ECS gives 30 s
+/// by default between SIGTERM and SIGKILL; keep `drain` well inside it).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: Shutdown,
-    drain: Duration,
+    connections: Connections,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    // Small JSON answers must not wait for Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut http1 = hyper::server::conn::http1::Builder::new();
+    http1
+        .timer(TokioTimer::new())
+        .header_read_timeout(connections.client_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shutdown.wait() => break,
+        };
+        let tcp = match accepted {
+            Ok((tcp, _peer)) => tcp,
+            Err(error) => {
+                accept_failed(&error).await;
+                continue;
+            }
+        };
+        // Small JSON answers must not wait for Nagle's algorithm.
         let _ = tcp.set_nodelay(true);
-    });
-    let graceful = shutdown.clone();
-    let server =
-        axum::serve(listener, router).with_graceful_shutdown(async move { graceful.wait().await });
-    let deadline = async {
-        shutdown.wait().await;
-        tokio::time::sleep(drain).await;
-    };
+        let service = TowerToHyperService::new(router.clone().map_request(
+            |req: http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
+        ));
+        let connection = graceful.watch(http1.serve_connection(TokioIo::new(tcp), service));
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                // A client that stalls, or hangs up mid-request: theirs to
+                // see, not an error of ours.
+                tracing::debug!(%error, "connection ended early");
+            }
+        });
+    }
+    // No new connections from here; the ones open finish what they have.
+    drop(listener);
     tokio::select! {
-        result = server => result,
-        _ = deadline => {
-            tracing::warn!(drain_secs = drain.as_secs(), "requests still in flight after the drain period; stopping anyway");
+        () = graceful.shutdown() => Ok(()),
+        () = tokio::time::sleep(connections.drain) => {
+            tracing::warn!(drain_secs = connections.drain.as_secs(), "requests still in flight after the drain period; stopping anyway");
             Ok(())
         }
     }
+}
+
+/// A failed accept: a connection reset before it was taken is nothing; out
+/// of file descriptors (or the like) gets a pause, so the loop does not spin.
+async fn accept_failed(error: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(%error, "cannot accept connections; retrying in 1 s");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
