@@ -33,10 +33,15 @@ async fn individual_and_organisation(platform: &Platform) {
         "{company}"
     );
 
-    // A retried submission is the same customer, never a second one.
+    // A retried submission gets the first answer again (the customer as
+    // submitted, before the decision), never a second customer.
     let again = flows::submit(platform, &staff, &flows::listed_individual(), "person-1").await;
     assert_eq!(again["id"], person["id"]);
-    assert_eq!(again["case"]["status"], "approved");
+    assert_eq!(again["case"]["status"], "open");
+    assert_eq!(
+        flows::submit(platform, &staff, &flows::listed_individual(), "person-1").await,
+        again
+    );
 
     // Rejection: proposed and taken, and the rejection letter goes out,
     // without waiting for documents the applicant never sent.

@@ -13,7 +13,9 @@ use cdd_intake::domain::record::{Case, CaseStatus, Customer, CustomerId};
 use cdd_intake::domain::risk::{FatfLists, Findings, RiskRater, next_review};
 use cdd_intake::store::dynamo::{self, DynamoStore};
 use cdd_intake::store::embedded::EmbeddedStore;
-use cdd_intake::store::{CreateOutcome, CustomerStore, IdempotencyRecord, NewCustomer, StoreError};
+use cdd_intake::store::{
+    CreateOutcome, CustomerStore, FirstAnswer, IdempotencyRecord, NewCustomer, StoreError,
+};
 use cdd_platform::auth::{Caller, Role};
 use cdd_platform::json::FieldErrors;
 use time::OffsetDateTime;
@@ -57,11 +59,10 @@ fn new_customer(key: &str) -> NewCustomer {
     let idempotency = IdempotencyRecord {
         key: key.to_string(),
         request_hash: "h".into(),
-        status: 201,
-        body: customer.view().to_string(),
-        version: 1,
         customer_id: id,
         expires_at: now.unix_timestamp() + 3600,
+        started_at: now.unix_timestamp(),
+        answer: None,
     };
     NewCustomer {
         customer,
@@ -288,6 +289,60 @@ async fn feed_cursors_are_kept_by_name(store: Arc<dyn CustomerStore>) {
     assert_eq!(store.cursor("other").await.unwrap().as_deref(), Some("x"));
 }
 
+fn answer(body: &str) -> FirstAnswer {
+    FirstAnswer {
+        status: 201,
+        body: body.to_string(),
+        version: 2,
+    }
+}
+
+async fn the_first_answer_recorded_stands(store: Arc<dyn CustomerStore>) {
+    let new = new_customer("clerk-1#answer");
+    store.create(new.clone()).await.unwrap();
+    assert_eq!(
+        store
+            .find_idempotency("clerk-1#answer")
+            .await
+            .unwrap()
+            .unwrap()
+            .answer,
+        None,
+        "unanswered while the first request runs"
+    );
+    // Answers racing: one stands, and every caller is given that one.
+    let racing = futures::future::join_all((0..8).map(|i| {
+        let store = store.clone();
+        async move {
+            store
+                .answer_idempotency("clerk-1#answer", answer(&format!("{{\"n\":{i}}}")))
+                .await
+                .unwrap()
+        }
+    }))
+    .await;
+    let first = racing[0].answer.clone().expect("answered");
+    assert!(racing.iter().all(|r| r.answer.as_ref() == Some(&first)));
+    let late = store
+        .answer_idempotency("clerk-1#answer", answer("{\"late\":true}"))
+        .await
+        .unwrap();
+    assert_eq!(late.answer.as_ref(), Some(&first));
+    let found = store
+        .find_idempotency("clerk-1#answer")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.answer, Some(first));
+    assert_eq!(found.customer_id, new.customer.id);
+    assert!(matches!(
+        store
+            .answer_idempotency("clerk-1#nobody", answer("{}"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod embedded_store {
@@ -332,6 +387,7 @@ contract!(
     listing_pages_through_each_status,
     pending_work_follows_the_cases_pending_steps,
     feed_cursors_are_kept_by_name,
+    the_first_answer_recorded_stands,
 );
 
 #[tokio::test]

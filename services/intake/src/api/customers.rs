@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use cdd_platform::auth::{Caller, Role};
@@ -15,67 +14,39 @@ use cdd_platform::problem::{self, FieldError, Problem};
 
 use super::AppState;
 use super::params;
+use crate::casework::submission::Submitted;
 use crate::casework::{Change, parties};
-use crate::domain::audit::AuditEvent;
 use crate::domain::casefile::Step;
 use crate::domain::customer::Application;
-use crate::domain::record::{Case, CaseStatus, Customer, CustomerId};
-use crate::domain::risk::{Findings, next_review};
-use crate::store::{
-    CreateOutcome, IDEMPOTENCY_TTL_SECS, IdempotencyRecord, ListCursor, NewCustomer,
-};
+use crate::domain::record::{CaseStatus, Customer};
+use crate::store::ListCursor;
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
 
-/// SHA-256 of the body with object keys sorted, so the same JSON written
-/// with its keys in another order counts as the same request.
-fn request_hash(body: &serde_json::Value) -> String {
-    hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()))
-}
-
-/// The answer to a create: 201 with the customer as it stands now. A retry
-/// with the same key gets the same customer (never a second one), with the
-/// steps finished since then; if the customer cannot be read, the recorded
-/// first answer.
-async fn replay(state: &AppState, record: &IdempotencyRecord) -> Response {
-    let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED);
-    let (body, version) = match state.store.get(&record.customer_id).await {
-        Ok(Some(customer)) => (customer.view().to_string(), customer.version),
-        _ => (record.body.clone(), record.version),
-    };
+/// The answer to a create: the first answer given for its key, byte for
+/// byte, whether this request gave it or replays it.
+fn answered(submitted: Submitted) -> Response {
+    let Submitted {
+        customer_id,
+        answer,
+    } = submitted;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::CREATED);
     let mut res = (
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        body,
+        answer.body,
     )
         .into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{}", record.customer_id)) {
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{customer_id}")) {
         res.headers_mut().insert(header::LOCATION, location);
     }
     res.headers_mut()
-        .insert(header::ETAG, params::etag(version));
+        .insert(header::ETAG, params::etag(answer.version));
     res
-}
-
-/// 201 for a new customer, as it stands after the steps done at once.
-fn created(customer: &Customer) -> Response {
-    let mut res = with_etag(customer);
-    *res.status_mut() = StatusCode::CREATED;
-    if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{}", customer.id)) {
-        res.headers_mut().insert(header::LOCATION, location);
-    }
-    res
-}
-
-fn key_reused() -> Problem {
-    Problem::new(
-        problem::IDEMPOTENCY_KEY_REUSED,
-        "this Idempotency-Key was already used with a different request body; use a new key for a new customer",
-    )
 }
 
 pub async fn create(
@@ -85,78 +56,8 @@ pub async fn create(
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Service])?;
-    let key = format!("{}#{}", caller.subject, params::idempotency_key(&headers)?);
-    let hash = request_hash(&body);
-    if let Some(existing) = state.store.find_idempotency(&key).await? {
-        return if existing.request_hash == hash {
-            Ok(replay(&state, &existing).await)
-        } else {
-            Err(key_reused())
-        };
-    }
-    let mut errors = FieldErrors::new();
-    let application = Application::parse(&body, &mut errors);
-    let application = errors.finish(application)?;
-
-    let now = OffsetDateTime::now_utc();
-    let id = CustomerId::generate();
-    let risk = state.rater.rate(&application, Findings::NONE);
-    let event = AuditEvent::next(
-        &id,
-        None,
-        now,
-        &caller,
-        "customer.created",
-        serde_json::json!({
-            "kind": application.kind(),
-            "risk_level": risk.level,
-            "cdd_level": risk.cdd_level,
-            "risk_factors": risk.factors.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
-        }),
-    );
-    let customer = Customer {
-        id: id.clone(),
-        version: 1,
-        case: Case::open(
-            risk.clone(),
-            next_review(now.date(), risk.review_interval_months),
-            now,
-        ),
-        application,
-        created_at: now,
-        updated_at: now,
-        audit_head: event.head(),
-    };
-    let record = IdempotencyRecord {
-        key,
-        request_hash: hash.clone(),
-        status: StatusCode::CREATED.as_u16(),
-        body: customer.view().to_string(),
-        version: customer.version,
-        customer_id: id.clone(),
-        expires_at: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
-    };
-    let outcome = state
-        .store
-        .create(NewCustomer {
-            customer: customer.clone(),
-            event,
-            idempotency: record.clone(),
-        })
-        .await?;
-    match outcome {
-        CreateOutcome::Created => {
-            tracing::info!(customer_id = %id, "customer created");
-            // Screening and the RFI letter now; what cannot be done now
-            // stays pending on the case for the worker.
-            let now = state.casework.run_pending_from(customer).await;
-            Ok(created(&now))
-        }
-        CreateOutcome::AlreadyDone(existing) if existing.request_hash == hash => {
-            Ok(replay(&state, &existing).await)
-        }
-        CreateOutcome::AlreadyDone(_) => Err(key_reused()),
-    }
+    let key = params::idempotency_key(&headers)?;
+    Ok(answered(state.casework.submit(&caller, &key, &body).await?))
 }
 
 pub fn with_etag(customer: &Customer) -> Response {
@@ -343,21 +244,4 @@ pub async fn patch(
         updated
     };
     Ok(with_etag(&updated))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::request_hash;
-
-    #[test]
-    fn the_request_hash_ignores_key_order_but_not_values() {
-        let a = serde_json::json!({"kind": "individual", "name": "A", "address": {"city": "X", "line1": "Y"}});
-        let b: serde_json::Value = serde_json::from_str(
-            r#"{"address": {"line1": "Y", "city": "X"}, "name": "A", "kind": "individual"}"#,
-        )
-        .unwrap();
-        let c = serde_json::json!({"kind": "individual", "name": "B", "address": {"city": "X", "line1": "Y"}});
-        assert_eq!(request_hash(&a), request_hash(&b));
-        assert_ne!(request_hash(&a), request_hash(&c));
-    }
 }

@@ -20,6 +20,7 @@ pub mod monitoring;
 pub mod parties;
 pub mod requirements;
 pub mod screening;
+pub mod submission;
 pub mod worker;
 
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | customer | `CUSTOMER#<id>` | `PROFILE` | `version`, `status`, `body`, `gsi1pk` = `STATUS#<status>`, `gsi1sk` = id |
 //! | audit event | `CUSTOMER#<id>` | `AUDIT#<seq, 10 digits>` | `body` |
-//! | idempotency | `IDEMPOTENCY#<key>` | `IDEMPOTENCY` | `body`, `expires_at` (TTL) |
+//! | idempotency | `IDEMPOTENCY#<key>` | `IDEMPOTENCY` | `body` (the request, then its answer), `expires_at` (TTL) |
 //! | pending work | `WORK#pending` | `<customer id>` | present while the customer has pending steps |
 //! | feed cursor | `CURSOR#<name>` | `CURSOR` | `value` |
 //!
@@ -29,8 +29,8 @@ use cdd_platform::aws::item::{self, Item, n, s};
 use time::OffsetDateTime;
 
 use super::{
-    CreateOutcome, CustomerStore, IdempotencyRecord, ListCursor, NewCustomer, Page, StoreError,
-    StoreResult,
+    CreateOutcome, CustomerStore, FirstAnswer, IdempotencyRecord, ListCursor, NewCustomer, Page,
+    StoreError, StoreResult,
 };
 use crate::domain::audit::AuditEvent;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
@@ -246,6 +246,56 @@ impl CustomerStore for DynamoStore {
         };
         let record: IdempotencyRecord = body(&item)?;
         Ok((!record.is_expired(OffsetDateTime::now_utc())).then_some(record))
+    }
+
+    async fn answer_idempotency(
+        &self,
+        key: &str,
+        answer: FirstAnswer,
+    ) -> StoreResult<IdempotencyRecord> {
+        let Some(item) = self.get_item(idempotency_pk(key), "IDEMPOTENCY").await? else {
+            return Err(StoreError::NotFound);
+        };
+        let record: IdempotencyRecord = body(&item)?;
+        if record.is_expired(OffsetDateTime::now_utc()) {
+            return Err(StoreError::NotFound);
+        }
+        if record.answer.is_some() {
+            return Ok(record);
+        }
+        let answered = IdempotencyRecord {
+            answer: Some(answer),
+            ..record
+        };
+        // Conditional on the unanswered record read: of two answers racing,
+        // the first to land stands and the other reads it back.
+        let unanswered = item.get("body").cloned().unwrap_or_else(|| s(""));
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(idempotency_pk(key)))
+            .item("sk", s("IDEMPOTENCY"))
+            .item("expires_at", n(answered.expires_at))
+            .item("body", s(json(&answered)?))
+            .condition_expression("body = :unanswered")
+            .expression_attribute_values(":unanswered", unanswered)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(answered),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                match self.find_idempotency(key).await? {
+                    Some(record) if record.answer.is_some() => Ok(record),
+                    _ => Err(StoreError::NotFound),
+                }
+            }
+            Err(err) => Err(unavailable("recording a request's answer", err)),
+        }
     }
 
     async fn get(&self, id: &CustomerId) -> StoreResult<Option<Customer>> {

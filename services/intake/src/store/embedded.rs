@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{
-    CreateOutcome, CustomerStore, IdempotencyRecord, ListCursor, NewCustomer, Page, StoreError,
-    StoreResult,
+    CreateOutcome, CustomerStore, FirstAnswer, IdempotencyRecord, ListCursor, NewCustomer, Page,
+    StoreError, StoreResult,
 };
 use crate::domain::audit::AuditEvent;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
@@ -41,6 +41,10 @@ enum Entry {
     Cursor {
         name: String,
         value: String,
+    },
+    Answered {
+        key: String,
+        answer: FirstAnswer,
     },
 }
 
@@ -104,6 +108,13 @@ impl State {
             Entry::Cursor { name, value } => {
                 self.cursors.insert(name, value);
             }
+            Entry::Answered { key, answer } => {
+                if let Some(record) = self.idempotency.get_mut(&key)
+                    && record.answer.is_none()
+                {
+                    record.answer = Some(answer);
+                }
+            }
         }
     }
 }
@@ -166,6 +177,33 @@ impl CustomerStore for EmbeddedStore {
                     .cloned()
             })
             .await?)
+    }
+
+    async fn answer_idempotency(
+        &self,
+        key: &str,
+        answer: FirstAnswer,
+    ) -> StoreResult<IdempotencyRecord> {
+        let now = OffsetDateTime::now_utc();
+        self.state
+            .write(|state| {
+                let Some(record) = state.idempotency.get(key).filter(|r| !r.is_expired(now)) else {
+                    return Err(StoreError::NotFound);
+                };
+                if record.answer.is_some() {
+                    return Ok((vec![], record.clone()));
+                }
+                let answered = IdempotencyRecord {
+                    answer: Some(answer.clone()),
+                    ..record.clone()
+                };
+                let entry = Entry::Answered {
+                    key: key.to_string(),
+                    answer,
+                };
+                Ok((vec![entry], answered))
+            })
+            .await
     }
 
     async fn get(&self, id: &CustomerId) -> StoreResult<Option<Customer>> {

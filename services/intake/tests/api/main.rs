@@ -7,4 +7,5 @@ mod customers;
 mod durability;
 mod edges;
 mod helpers;
+mod replays;
 mod slow_clients;
