@@ -1,7 +1,7 @@
 //! What the caller configures, and the one place it is checked.
 //!
 //! The caller reads the environment (`CDD_NAMESPACE`, `CDD_DNS_SERVER`,
-//! `CDD_<SERVICE>_URL`, architecture.md §3) and fills in a
+//! `CDD_<SERVICE>_URL`, docs/architecture.md §3) and fills in a
 //! [`DiscoveryConfig`]; [`Discovery::new`](crate::Discovery::new) checks it
 //! here so that a bad value stops the service at start, not on its first call.
 

@@ -1,5 +1,5 @@
 //! Finds the platform's services the way AWS Cloud Map publishes them for
-//! ECS, and calls them with failover (architecture.md §4).
+//! ECS, and calls them with failover (docs/architecture.md §4).
 //!
 //! A service `screening` in namespace `cdd.local` is the DNS name
 //! `screening.cdd.local`. Cloud Map publishes an SRV record

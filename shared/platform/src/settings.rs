@@ -1,4 +1,4 @@
-//! Settings read once from the environment at start (architecture.md §3).
+//! Settings read once from the environment at start (docs/architecture.md §3).
 //!
 //! Every service reads its settings through an [`EnvReader`], which keeps
 //! going after the first problem so that a misconfigured task stops with one

@@ -1,6 +1,6 @@
 //! An in-process authoritative DNS server that publishes a namespace the way
 //! Cloud Map does for ECS, for `cdd up` and for tests: the discovery code
-//! then runs the same path on a laptop as on Fargate (architecture.md §4).
+//! then runs the same path on a laptop as on Fargate (docs/architecture.md §4).
 //!
 //! Records live in a locked map ([`zone`]) that is read on every query, so a
 //! registration is visible to the next query without rebuilding anything.

@@ -1,5 +1,5 @@
 //! One customer's onboarding, end to end, as the bank's staff do it
-//! (architecture.md §2): the clerk submits; intake screens and asks for the
+//! (docs/architecture.md §2): the clerk submits; intake screens and asks for the
 //! documents; the analyst clears each alert; the clerk uploads the documents
 //! the case requires and the analyst verifies them; the analyst proposes to
 //! approve and an approver who is not the analyst approves; the approval

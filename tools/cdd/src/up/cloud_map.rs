@@ -2,7 +2,7 @@
 //! every ready instance the way Cloud Map does for ECS tasks (SRV
 //! `1 1 <port> <instance>.<service>.<namespace>` plus A records), so the
 //! services find one another by name exactly as on Fargate
-//! (architecture.md §4), not through fixed URLs.
+//! (docs/architecture.md §4), not through fixed URLs.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! NAME`), in embedded mode with its data under `--data-dir`, listening on
 //! loopback. An embedded Cloud Map DNS server publishes every instance once
 //! it is ready, and the services find one another only through it
-//! (architecture.md §4). Ctrl-C (or SIGTERM) withdraws every instance from
+//! (docs/architecture.md §4). Ctrl-C (or SIGTERM) withdraws every instance from
 //! DNS, sends each SIGTERM (they drain and exit), then stops the DNS server.
 //!
 //! Layout:
