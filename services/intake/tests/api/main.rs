@@ -4,6 +4,7 @@ mod audit;
 mod aws;
 mod casework;
 mod customers;
+mod disks;
 mod durability;
 mod edges;
 mod helpers;
