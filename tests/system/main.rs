@@ -7,3 +7,4 @@ mod flows;
 mod monitoring;
 mod onboarding;
 mod pending;
+mod refused;

@@ -27,6 +27,17 @@ fn blockers(customer: &Customer) -> Vec<String> {
     if customer.case.is_pending(Step::Screening) {
         out.push("screening of the parties has not finished (the screening service was unavailable; intake retries it)".to_string());
     }
+    if let Some(failed) = customer
+        .case
+        .failed_steps
+        .iter()
+        .find(|f| f.step == Step::Screening)
+    {
+        out.push(format!(
+            "screening of the parties was refused ({}); amend the customer to screen again",
+            failed.reason
+        ));
+    }
     let open: Vec<&str> = customer
         .case
         .alerts

@@ -71,7 +71,7 @@ impl Casework {
     pub async fn request_information(&self, customer: Customer) -> Result<Customer, Problem> {
         let id = &customer.id.clone();
         if !customer.case.is_pending(Step::RequestInformation)
-            || customer.case.is_pending(Step::Screening)
+            || customer.case.screening_outstanding()
         {
             return Ok(customer);
         }

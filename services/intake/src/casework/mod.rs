@@ -70,8 +70,20 @@ pub fn unavailable(err: &DependencyError) -> Problem {
             RETRY_AFTER_SECS,
             err,
         ),
-        // Retrying will not help: a misconfiguration (keys, versions) or a
-        // rule of the other service; the detail says which.
+        // Refused for intake's standing (its token, a rate limit, a
+        // conflict), not for what it asked: an operator's fix, after which
+        // the same request succeeds, so steps stay pending.
+        DependencyError::Refused {
+            service,
+            status: 401 | 403 | 409 | 429,
+            ..
+        } => Problem::unavailable(
+            format!("the {service} service refused intake for now; retry shortly"),
+            RETRY_AFTER_SECS,
+            err,
+        ),
+        // Refused for what was asked: asking again gets the same answer,
+        // so a step stops (see `run_pending_from`); the detail says why.
         DependencyError::Refused {
             service, detail, ..
         } => {
@@ -164,7 +176,7 @@ impl Casework {
             // potential match) are asked for in a further letter.
             if next.case.status == CaseStatus::Open
                 && current.case.screening.is_some()
-                && !next.case.is_pending(Step::Screening)
+                && !next.case.screening_outstanding()
             {
                 let asked = self.documents_to_request(&current);
                 if self
@@ -228,6 +240,29 @@ impl Casework {
         Ok(self.run_pending_from(customer).await)
     }
 
+    /// Takes `step` off the pending steps for good, with the refusal as
+    /// its reason, in the audit trail too.
+    async fn fail_step(
+        &self,
+        customer: Customer,
+        step: Step,
+        reason: &str,
+    ) -> Result<Customer, Problem> {
+        let id = customer.id.clone();
+        self.change_from(&id, Some(customer), &intake_actor(), |c| {
+            if !c.case.is_pending(step) {
+                return Ok(None);
+            }
+            c.case
+                .fail(step, reason.to_string(), OffsetDateTime::now_utc());
+            Ok(Some(Change::new(
+                "step.failed",
+                serde_json::json!({"step": step.as_str(), "reason": reason}),
+            )))
+        })
+        .await
+    }
+
     /// [`Self::run_pending`] for a customer just read or written.
     pub async fn run_pending_from(&self, mut customer: Customer) -> Customer {
         let id = customer.id.clone();
@@ -239,6 +274,25 @@ impl Casework {
             };
             match outcome {
                 Ok(next) => customer = next,
+                // Asked again, the service would refuse again: the step
+                // stops here and the case says why.
+                Err(e) if e.kind == problem::DEPENDENCY_REFUSED => {
+                    // The reason goes on the case, not in the log: it may
+                    // quote the customer's name.
+                    tracing::warn!(customer_id = %id, step = pending.step.as_str(), "step refused; not retried (the case says why)");
+                    match self
+                        .fail_step(customer.clone(), pending.step, &e.detail)
+                        .await
+                    {
+                        Ok(next) => customer = next,
+                        Err(e) => {
+                            tracing::warn!(customer_id = %id, step = pending.step.as_str(), problem = e.kind.slug, "could not record the refused step; left pending");
+                        }
+                    }
+                    if pending.step == Step::Screening {
+                        break;
+                    }
+                }
                 Err(e) => {
                     tracing::warn!(customer_id = %id, step = pending.step.as_str(), error = %e, "step left pending");
                     // Later steps wait for screening (the CDD level, and so

@@ -66,10 +66,28 @@ impl HttpService {
             });
         }
         let body = res.text().await.unwrap_or_default();
-        let detail = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
+        let problem = serde_json::from_str::<serde_json::Value>(&body).ok();
+        let mut detail = problem
+            .as_ref()
             .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(str::to_string))
             .unwrap_or_else(|| body.chars().take(300).collect());
+        // Each invalid field's message too: the words that say what to fix.
+        let fields: Vec<String> = problem
+            .as_ref()
+            .and_then(|v| v.get("errors").and_then(|e| e.as_array()).cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| {
+                Some(format!(
+                    "{} {}",
+                    e.get("field")?.as_str()?,
+                    e.get("message")?.as_str()?
+                ))
+            })
+            .collect();
+        if !fields.is_empty() {
+            detail = format!("{detail} ({})", fields.join("; "));
+        }
         let detail = format!("{what}: {detail}");
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             Err(self.unavailable(format!("{status}, {detail}")))

@@ -204,6 +204,17 @@ impl Step {
     }
 }
 
+/// A step that can never succeed as asked: the service it needs answered
+/// and refused it (it was not down). It is not retried; the case shows why,
+/// in the other service's words, until the step is called for again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedStep {
+    pub step: Step,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub reason: String,
+}
+
 /// A step accepted but not finished yet: the service it needs was
 /// unavailable. The casework worker finishes it when the service is back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

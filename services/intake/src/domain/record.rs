@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::audit::AuditHead;
-use super::casefile::{Alert, CaseLetter, Decision, PendingStep, ScreeningRecord, Step};
+use super::casefile::{
+    Alert, CaseLetter, Decision, FailedStep, PendingStep, ScreeningRecord, Step,
+};
 use super::customer::{Application, CalendarDate};
 use super::risk::{Findings, RiskAssessment};
 
@@ -114,6 +116,9 @@ pub struct Case {
     /// Steps accepted but waiting for a service that was unavailable.
     #[serde(default)]
     pub pending: Vec<PendingStep>,
+    /// Steps a service refused: not retried, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_steps: Vec<FailedStep>,
 }
 
 impl Case {
@@ -137,6 +142,7 @@ impl Case {
                     since: now,
                 },
             ],
+            failed_steps: Vec::new(),
         }
     }
 
@@ -156,8 +162,30 @@ impl Case {
         self.pending.iter().any(|p| p.step == step)
     }
 
-    /// Adds `step` to the pending steps unless it is there already.
+    /// Screening has not given its result: still pending, or refused.
+    pub fn screening_outstanding(&self) -> bool {
+        self.is_pending(Step::Screening) || self.has_failed(Step::Screening)
+    }
+
+    pub fn has_failed(&self, step: Step) -> bool {
+        self.failed_steps.iter().any(|f| f.step == step)
+    }
+
+    /// Takes `step` off the pending steps for good: it was refused.
+    pub fn fail(&mut self, step: Step, reason: String, now: OffsetDateTime) {
+        self.finish(step);
+        self.failed_steps.retain(|f| f.step != step);
+        self.failed_steps.push(FailedStep {
+            step,
+            at: now,
+            reason,
+        });
+    }
+
+    /// Adds `step` to the pending steps unless it is there already (a
+    /// step called for again is tried again, even if it was refused).
     pub fn add_pending(&mut self, step: Step, now: OffsetDateTime) {
+        self.failed_steps.retain(|f| f.step != step);
         if !self.is_pending(step) {
             self.pending.push(PendingStep { step, since: now });
         }
