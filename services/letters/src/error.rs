@@ -125,8 +125,10 @@ pub enum RenderError {
     /// The template failed while running (for instance it ran out of fuel).
     #[error("the template failed: {0}")]
     Template(TemplateProblem),
-    /// The PDF font has no glyph for these characters; HTML and text work.
-    #[error("the {format} letter cannot show these characters: {}", .characters.iter().collect::<String>())]
+    /// No PDF font has a glyph for these characters (an unassigned or
+    /// private-use code point, a script the service carries no font for);
+    /// HTML and text work.
+    #[error("the {format} letter cannot show these characters: {}", code_points(.characters))]
     UnsupportedCharacters {
         format: LetterFormat,
         characters: Vec<char>,
@@ -169,4 +171,14 @@ fn join<T: fmt::Display>(items: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `U+0378, U+E000`: characters named by code point (an unassigned one
+/// shows as nothing, and the value may be personal data).
+fn code_points(characters: &[char]) -> String {
+    characters
+        .iter()
+        .map(|c| format!("U+{:04X}", u32::from(*c)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -12,6 +12,7 @@ use crate::engine;
 use crate::error::{InvalidValue, RenderError, TemplatePart};
 use crate::fields::{LetterData, long_date};
 use crate::render;
+use crate::render::fonts::Fonts;
 use crate::template::{Template, TemplateName, TemplateVersion};
 
 /// Largest rendered body (subject and body text before formatting).
@@ -118,6 +119,10 @@ pub struct LetterSettings {
     bank_address: Vec<String>,
     signatory_name: String,
     signatory_title: String,
+    /// The PDF fonts: Noto Sans only unless [`LetterSettings::with_fonts`]
+    /// gives the fallback fonts read at start.
+    #[serde(skip)]
+    fonts: Fonts,
 }
 
 #[derive(Deserialize)]
@@ -174,7 +179,18 @@ impl LetterSettings {
                 .collect::<Result<_, _>>()?,
             signatory_name: line("signatory name", signatory_name.into())?,
             signatory_title: line("signatory title", signatory_title.into())?,
+            fonts: Fonts::builtin(),
         })
+    }
+
+    /// The same settings drawing PDF letters with `fonts`.
+    pub fn with_fonts(mut self, fonts: Fonts) -> Self {
+        self.fonts = fonts;
+        self
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
     }
 
     pub fn bank_name(&self) -> &str {
@@ -288,7 +304,7 @@ pub fn render_letter(
     };
 
     let bytes = match format {
-        LetterFormat::Pdf => render::pdf::write(&document)?,
+        LetterFormat::Pdf => render::pdf::write(&document, &settings.fonts)?,
         LetterFormat::Html => render::html::write(&document).into_bytes(),
         LetterFormat::Text => render::text::write(&document).into_bytes(),
     };

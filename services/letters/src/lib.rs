@@ -83,6 +83,7 @@ pub use letter::{
     render_letter,
 };
 pub use library::TemplateLibrary;
+pub use render::fonts::{DEFAULT_FONTS_DIR, FONT_PACKAGES, Fonts};
 pub use settings::LettersSettings;
 pub use startup::Application;
 pub use template::{

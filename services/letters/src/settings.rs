@@ -9,13 +9,21 @@
 //! | `CDD_BANK_NAME` | the letterhead |
 //! | `CDD_BANK_ADDRESS` | address lines separated by `\|` (at most 4) |
 //! | `CDD_SIGNATORY_NAME`, `CDD_SIGNATORY_TITLE` | who signs |
+//! | `CDD_LETTERS_FONTS_DIR` | where the PDF fallback fonts are (Arabic, Hebrew, Indic, Thai, CJK, ...; see `render::fonts`); default `/usr/share/fonts` (Debian's, with `fonts-noto-core` and `fonts-wqy-microhei` installed); the image sets `/app/fonts` |
+//!
+//! Every font is read and checked at start (and by `--check-settings`): a
+//! missing or broken font file stops the service with the file and the
+//! Debian package named, rather than failing every letter in that script.
 //!
 //! The bank's details have example defaults with `CDD_ENV=local` only: a real
 //! environment must not send letters from an example bank.
 
 use cdd_platform::settings::{Backend, CommonSettings, EnvReader, Environment};
 
+use std::path::PathBuf;
+
 use crate::letter::LetterSettings;
+use crate::render::fonts::{DEFAULT_FONTS_DIR, Fonts};
 
 #[derive(Debug, Clone)]
 pub struct LettersSettings {
@@ -76,6 +84,20 @@ impl LettersSettings {
             }
             _ => None,
         };
+        let fonts_dir = PathBuf::from(
+            env.optional("CDD_LETTERS_FONTS_DIR")
+                .unwrap_or_else(|| DEFAULT_FONTS_DIR.to_owned()),
+        );
+        let fonts = match Fonts::load(&fonts_dir) {
+            Ok(fonts) => Some(fonts),
+            Err(problems) => {
+                env.problem("CDD_LETTERS_FONTS_DIR", problems.join("; "));
+                None
+            }
+        };
+        let letter = letter
+            .zip(fonts)
+            .map(|(letter, fonts)| letter.with_fonts(fonts));
         Some(Self {
             common,
             table,
@@ -141,6 +163,13 @@ mod tests {
     fn a_bad_address_is_named() {
         let (_, problems) = read(&[("CDD_BANK_ADDRESS", "a|b|c|d|e")]);
         assert_eq!(problems, ["CDD_BANK_ADDRESS"]);
+    }
+
+    #[test]
+    fn a_fonts_dir_without_the_fonts_is_named() {
+        let (settings, problems) = read(&[("CDD_LETTERS_FONTS_DIR", "/nonexistent/fonts")]);
+        assert!(settings.is_none());
+        assert_eq!(problems, ["CDD_LETTERS_FONTS_DIR"]);
     }
 
     #[test]

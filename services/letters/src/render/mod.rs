@@ -4,6 +4,8 @@
 //!
 //! [`LetterDocument`]: crate::document::LetterDocument
 
+pub mod fonts;
 pub(crate) mod html;
 pub(crate) mod pdf;
+mod shaping;
 pub(crate) mod text;

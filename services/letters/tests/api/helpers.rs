@@ -53,6 +53,10 @@ pub async fn spawn_app_in(dir: &Path, extra: &[(&str, &str)]) -> TestApp {
             "Head of Customer Due Diligence".into(),
         ),
     ]);
+    // The fonts: Debian's directory unless the environment names another.
+    if let Ok(dir) = std::env::var("CDD_LETTERS_FONTS_DIR") {
+        vars.insert("CDD_LETTERS_FONTS_DIR".into(), dir);
+    }
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }

@@ -5,4 +5,5 @@ mod aws;
 mod decisions;
 mod helpers;
 mod letters;
+mod scripts;
 mod templates;

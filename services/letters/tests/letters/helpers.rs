@@ -1,16 +1,33 @@
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cdd_letters::{
-    CustomerId, LetterFormat, LetterSettings, RenderRequest, RenderedLetter, TemplateLibrary,
-    TemplateName,
+    CustomerId, DEFAULT_FONTS_DIR, FONT_PACKAGES, Fonts, LetterFormat, LetterSettings,
+    RenderRequest, RenderedLetter, TemplateLibrary, TemplateName,
 };
 use serde_json::{Value, json};
 use time::Date;
 use time::macros::date;
 
 pub const LETTER_DATE: Date = date!(2026 - 03 - 05);
+
+/// The fallback fonts, from `CDD_LETTERS_FONTS_DIR` or Debian's font
+/// directory (scripts/test installs the packages), read once.
+pub fn fonts() -> Fonts {
+    static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+        let dir = std::env::var_os("CDD_LETTERS_FONTS_DIR")
+            .map_or_else(|| PathBuf::from(DEFAULT_FONTS_DIR), PathBuf::from);
+        Fonts::load(&dir).unwrap_or_else(|problems| {
+            panic!(
+                "the letters tests need the fonts ({FONT_PACKAGES}): {}",
+                problems.join("; ")
+            )
+        })
+    });
+    FONTS.clone()
+}
 
 pub fn settings() -> LetterSettings {
     LetterSettings::new(
@@ -20,6 +37,7 @@ pub fn settings() -> LetterSettings {
         "Head of Customer Due Diligence",
     )
     .unwrap()
+    .with_fonts(fonts())
 }
 
 pub fn request(template: &str, data: Value, format: LetterFormat) -> RenderRequest {

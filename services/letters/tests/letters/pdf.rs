@@ -127,19 +127,29 @@ fn long_lines_wrap_inside_the_page() {
 }
 
 #[test]
-fn characters_the_font_lacks_are_refused_by_name_for_pdf_only() {
-    let data = rfi_data("王小明", &["Passport"]);
+fn characters_no_font_has_are_refused_by_code_point_for_pdf_only() {
     let library = cdd_letters::TemplateLibrary::with_builtins();
-    let request = crate::helpers::request("rfi", data.clone(), LetterFormat::Pdf);
-    let error = library
-        .render(
-            &request,
-            crate::helpers::LETTER_DATE,
-            &crate::helpers::settings(),
-        )
-        .unwrap_err();
-    let message = error.to_string();
-    assert!(message.contains("王小明"), "{message}");
-    let html = render("rfi", data, LetterFormat::Html);
-    assert!(String::from_utf8(html.bytes).unwrap().contains("王小明"));
+    let render_pdf = |name: &str, settings: &cdd_letters::LetterSettings| {
+        let request =
+            crate::helpers::request("rfi", rfi_data(name, &["Passport"]), LetterFormat::Pdf);
+        library.render(&request, crate::helpers::LETTER_DATE, settings)
+    };
+    // Noto Sans alone (no fonts directory loaded) has no Han.
+    let builtin_only = crate::helpers::settings().with_fonts(cdd_letters::Fonts::builtin());
+    let message = render_pdf("王小明", &builtin_only).unwrap_err().to_string();
+    assert!(message.contains("U+738B, U+5C0F, U+660E"), "{message}");
+    // With the fallback fonts it is a letter.
+    let letter = render_pdf("王小明", &crate::helpers::settings()).unwrap();
+    assert!(normalised(&pdftotext(&letter.bytes)).contains("Dear 王小明,"));
+    // An unassigned code point has no glyph anywhere.
+    let message = render_pdf("Ana \u{0378}", &crate::helpers::settings())
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("U+0378"), "{message}");
+    let html = render("rfi", rfi_data("Ana \u{0378}", &[]), LetterFormat::Html);
+    assert!(
+        String::from_utf8(html.bytes)
+            .unwrap()
+            .contains("Ana \u{0378}")
+    );
 }
