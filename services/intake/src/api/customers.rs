@@ -146,22 +146,17 @@ pub async fn patch(
     caller.require(&[Role::Clerk, Role::Analyst])?;
     let id = params::customer_id(&id)?;
     let expected = params::if_match_version(&headers)?;
-    let current = state.casework.customer(&id).await?;
-    if current.version != expected {
-        return Err(Problem::new(
-            problem::PRECONDITION_FAILED,
-            format!(
-                "the customer is at version {}, not {expected}; read it again and retry",
-                current.version
-            ),
-        ));
-    }
+    // What the request asks comes before whether it is current: a body that
+    // is no merge patch, names fields that cannot change or leaves the
+    // customer invalid is 422 whatever the version (not 412, which would
+    // invite a retry that fails again).
     let Some(changes) = body.as_object() else {
         return Err(Problem::validation(vec![FieldError::new(
             "(body)",
             "must be an object of the fields to change",
         )]));
     };
+    let current = state.casework.customer(&id).await?;
     let allowed = current.application.patchable_fields();
     let refused: Vec<FieldError> = changes
         .keys()
@@ -206,6 +201,15 @@ pub async fn patch(
     let mut errors = FieldErrors::new();
     let application = Application::parse(&merged, &mut errors);
     let application = errors.finish(application)?;
+    if current.version != expected {
+        return Err(Problem::new(
+            problem::PRECONDITION_FAILED,
+            format!(
+                "the customer is at version {}, not {expected}; read it again and retry",
+                current.version
+            ),
+        ));
+    }
     if changed.is_empty() || application == current.application {
         return Ok(with_etag(&current));
     }
