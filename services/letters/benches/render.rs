@@ -1,22 +1,32 @@
-//! Render-time benchmark: p50/p99 for a one-page letter in each format, and
-//! PDF letters per second on all cores. Prints figures; asserts nothing.
+//! Render-time benchmark: p50/p99 for a one-page letter in each format, the
+//! same PDF for a customer whose name is in Arabic and Han (fallback fonts,
+//! shaping, bidi), and PDF letters per second on all cores. Prints figures;
+//! asserts nothing.
 //!
 //! `cargo bench -p cdd-letters` (release build). Set `BENCH_ITERATIONS` to
-//! change the sample size (default 2000).
+//! change the sample size (default 2000). The fonts come from
+//! `CDD_LETTERS_FONTS_DIR` or Debian's `/usr/share/fonts`.
 
 use std::hint::black_box;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use std::path::PathBuf;
+
 use cdd_letters::{
-    CustomerId, LetterFormat, LetterSettings, RenderRequest, TemplateLibrary, TemplateName,
+    CustomerId, DEFAULT_FONTS_DIR, Fonts, LetterFormat, LetterSettings, RenderRequest,
+    TemplateLibrary, TemplateName,
 };
 use serde_json::json;
 use time::macros::date;
 
 fn request(format: LetterFormat) -> RenderRequest {
+    request_for("José Müller-Łukasiewicz", format)
+}
+
+fn request_for(name: &str, format: LetterFormat) -> RenderRequest {
     let serde_json::Value::Object(data) = json!({
-        "customer_name": "José Müller-Łukasiewicz",
+        "customer_name": name,
         "reference": "CDD-2026-000123",
         "address": ["Flat 4", "12 Rue des Fleurs", "75011 Paris", "France"],
         "documents": ["Passport or national identity card", "Proof of address dated within the last three months",
@@ -31,6 +41,20 @@ fn request(format: LetterFormat) -> RenderRequest {
         data,
         format,
     }
+}
+
+fn fonts() -> Fonts {
+    let dir = std::env::var_os("CDD_LETTERS_FONTS_DIR")
+        .map_or_else(|| PathBuf::from(DEFAULT_FONTS_DIR), PathBuf::from);
+    let start = Instant::now();
+    let fonts = Fonts::load(&dir).unwrap_or_else(|problems| panic!("{}", problems.join("; ")));
+    println!(
+        "fonts: {} faces read from {} in {:.1?}",
+        fonts.face_count(),
+        dir.display(),
+        start.elapsed()
+    );
+    fonts
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -50,11 +74,20 @@ fn main() {
         "Helen Carter",
         "Head of Customer Due Diligence",
     )
-    .unwrap();
+    .unwrap()
+    .with_fonts(fonts());
     let letter_date = date!(2026 - 03 - 05);
 
-    for format in [LetterFormat::Pdf, LetterFormat::Html, LetterFormat::Text] {
-        let request = request(format);
+    let cases = [
+        ("pdf", request(LetterFormat::Pdf)),
+        ("html", request(LetterFormat::Html)),
+        ("text", request(LetterFormat::Text)),
+        (
+            "pdf, Arabic and Han name",
+            request_for("محمد بن سلمان 习近平", LetterFormat::Pdf),
+        ),
+    ];
+    for (label, request) in cases {
         // Warm up: fonts parsed, caches filled.
         for _ in 0..20 {
             black_box(library.render(&request, letter_date, &settings).unwrap());
@@ -72,7 +105,7 @@ fn main() {
             .unwrap()
             .size;
         println!(
-            "{format:>4} one-page rfi: p50 {:>8.1?}  p99 {:>8.1?}  ({iterations} renders, {size} bytes)",
+            "{label:>4} one-page rfi: p50 {:>8.1?}  p99 {:>8.1?}  ({iterations} renders, {size} bytes)",
             percentile(&times, 0.50),
             percentile(&times, 0.99),
         );

@@ -54,7 +54,18 @@
 //! - [`builtin`]: the four letters the bank ships
 //! - [`issued`]: letters once in the outbound bucket (ids, object keys)
 //! - `engine` (the sandbox), `fields` (checking data), `document` (body
-//!   markup), `render` (PDF, HTML and text writers)
+//!   markup), `render` (PDF, HTML and text writers; the PDF writer's fonts,
+//!   shaping and bidi order, see [`Fonts`])
+//!
+//! # Scripts
+//! PDF letters print every script names and addresses come in: Noto Sans
+//! (compiled in) for Latin, Greek and Cyrillic, and a fallback font per
+//! script read at start from `CDD_LETTERS_FONTS_DIR` ([`Fonts::load`]:
+//! Noto Sans Arabic, Hebrew, Indic, Thai, ... and WenQuanYi Micro Hei for
+//! Han, kana and Hangul). Lines are put in visual order (Unicode bidi) and
+//! shaped with HarfBuzz's rules (`harfrust`), and the text layer reads back
+//! as written. Only a character no font has (an unassigned or private-use
+//! code point) is refused, with 422 naming it by code point.
 
 pub mod api;
 pub mod builtin;

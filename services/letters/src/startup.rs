@@ -109,6 +109,12 @@ impl Application {
             let names: Vec<&str> = added.iter().map(|n| n.as_str()).collect();
             tracing::info!(templates = ?names, "built-in templates installed as version 1");
         }
+        let fonts = settings.letter.fonts();
+        tracing::info!(
+            faces = fonts.face_count(),
+            dir = %fonts.dir().map_or("(built in only)".into(), |d| d.display().to_string()),
+            "PDF fonts loaded"
+        );
         let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
         let issuer = Arc::new(LetterIssuer::new(
             stores.letters.clone(),

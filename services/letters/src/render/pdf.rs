@@ -377,6 +377,8 @@ fn add_footers(layout: &mut Layout<'_>, reference: &str) {
 /// The glyphs one face uses in this document.
 struct FontUse<'a> {
     face: &'a Face,
+    /// The same font, for its metrics.
+    parsed: ttf_parser::Face<'a>,
     index: usize,
     remapper: GlyphRemapper,
     /// Subset glyph id to the characters it stands for.
@@ -387,6 +389,7 @@ impl<'a> FontUse<'a> {
     fn new(face: &'a Face, index: usize) -> Self {
         Self {
             face,
+            parsed: ttf_parser::Face::parse(&face.data, 0).expect("a loaded font parses"),
             index,
             remapper: GlyphRemapper::new(),
             texts: BTreeMap::new(),
@@ -418,8 +421,7 @@ impl<'a> FontUse<'a> {
     }
 
     fn write(&self, pdf: &mut Pdf, next: &mut Ref) -> Result<Ref, RenderError> {
-        let parsed = ttf_parser::Face::parse(&self.face.data, 0)
-            .map_err(|e| RenderError::Pdf(format!("a font no longer parses: {e}")))?;
+        let parsed = &self.parsed;
         let type0_id = next.bump();
         let cid_id = next.bump();
         let descriptor_id = next.bump();
@@ -519,7 +521,7 @@ pub(crate) fn write(letter: &LetterDocument, fonts: &Fonts) -> Result<Vec<u8>, R
                 .entry(face)
                 .or_insert_with(|| FontUse::new(&set.faces[face], face));
             let new = font.remap(glyph);
-            font.texts.entry(new).or_insert(text);
+            font.texts.entry(new).or_insert_with(|| text.into_owned());
         }
         for glyph_run in &run.line.runs {
             let font = uses
@@ -670,13 +672,8 @@ fn draw_run(content: &mut Content, run: &Run, uses: &mut BTreeMap<usize, FontUse
 
 /// A glyph's width as the PDF font declares it (thousandths of the size).
 fn font_width(font: &FontUse<'_>, glyph: u16) -> f32 {
-    let scale = 1000.0 / font.face.units_per_em;
-    let advance = font
-        .face
-        .font
-        .glyph_metrics()
-        .h_advance(harfrust::GlyphId::new(u32::from(glyph)));
-    advance * scale
+    let advance = font.parsed.glyph_hor_advance(GlyphId(glyph)).unwrap_or(0);
+    f32::from(advance) * 1000.0 / font.face.units_per_em
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //!
 //! Glyph measures are in thousandths of the font size, as PDF widths are.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 
 use harfrust::{Buffer, Direction, Script, ShapeOptions, ShaperFont};
@@ -55,7 +57,7 @@ impl ShapedLine {
     /// nothing. In a right-to-left run a ligature's characters are given
     /// last first: readers put right-to-left glyphs back into logical order
     /// by reversing what they read, ligatures included.
-    pub fn glyph_texts(&self) -> Vec<(usize, u16, String)> {
+    pub fn glyph_texts(&self) -> Vec<(usize, u16, Cow<'_, str>)> {
         let mut starts: Vec<usize> = self
             .runs
             .iter()
@@ -82,16 +84,16 @@ impl ShapedLine {
                 let Some(text) = self.text.get(cluster..end) else {
                     continue;
                 };
-                let chars: Vec<char> = text.chars().collect();
-                if chars.len() == glyphs.len() {
-                    for (glyph, c) in glyphs.iter().zip(&chars) {
-                        out.push((run.face, glyph.id, c.to_string()));
+                if text.chars().count() == glyphs.len() {
+                    for (glyph, (at, c)) in glyphs.iter().zip(text.char_indices()) {
+                        let one = &text[at..at + c.len_utf8()];
+                        out.push((run.face, glyph.id, Cow::Borrowed(one)));
                     }
                 } else if let Some(first) = glyphs.first() {
                     let text = if run.rtl {
-                        chars.iter().rev().collect()
+                        Cow::Owned(text.chars().rev().collect())
                     } else {
-                        text.to_owned()
+                        Cow::Borrowed(text)
                     };
                     out.push((run.face, first.id, text));
                 }
@@ -99,6 +101,24 @@ impl ShapedLine {
         }
         out
     }
+}
+
+/// True for the blocks of right-to-left scripts and the controls that open
+/// a right-to-left embedding: a line without any is left to right, and the
+/// bidi algorithm is not run on it.
+fn may_be_right_to_left(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0590}'..='\u{08FF}'
+            | '\u{200F}'
+            | '\u{202B}'
+            | '\u{202E}'
+            | '\u{2067}'
+            | '\u{FB1D}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}'
+            | '\u{10800}'..='\u{10FFF}'
+            | '\u{1E800}'..='\u{1EFFF}'
+    )
 }
 
 /// Default-ignorable code points (joiners, bidi controls, variation
@@ -140,6 +160,17 @@ fn itemise(
     let order = || std::iter::once(first).chain(FIRST_FALLBACK..fonts.faces.len());
     let mut items: Vec<(Range<usize>, usize)> = Vec::new();
     for (index, c) in text.char_indices() {
+        // Noto Sans has every printable ASCII character.
+        if c.is_ascii_graphic() || c == ' ' {
+            let current = items.last_mut().filter(|(_, face)| {
+                *face == first || (!c.is_ascii_alphabetic() && fonts.faces[*face].covers(c))
+            });
+            match current {
+                Some((range, _)) => range.end = index + 1,
+                None => items.push((index..index + 1, first)),
+            }
+            continue;
+        }
         let current = items.last().map(|(_, face)| *face);
         let ignorable = is_default_ignorable(c);
         let neutral = ignorable
@@ -176,9 +207,12 @@ pub(crate) fn shape_line(
     bold: bool,
     missing: &mut Vec<char>,
 ) -> ShapedLine {
-    let bidi = ParagraphBidiInfo::new(text, None);
-    let rtl_text = bidi.has_rtl();
-    let level_runs: Vec<(Range<usize>, bool)> = if rtl_text {
+    let bidi = text
+        .chars()
+        .any(may_be_right_to_left)
+        .then(|| ParagraphBidiInfo::new(text, None))
+        .filter(ParagraphBidiInfo::has_rtl);
+    let level_runs: Vec<(Range<usize>, bool)> = if let Some(bidi) = bidi {
         let (levels, runs) = bidi.visual_runs(0..text.len());
         runs.into_iter()
             .map(|run| {
@@ -227,8 +261,13 @@ fn shape_item(
     range: Range<usize>,
     rtl: bool,
 ) -> GlyphRun {
+    thread_local! {
+        /// A shaping buffer per thread, kept between calls.
+        static BUFFER: RefCell<Option<Buffer>> = const { RefCell::new(None) };
+    }
     let face = &fonts.faces[face_index];
-    let mut buffer = Buffer::new();
+    let mut buffer = BUFFER.with(|b| b.borrow_mut().take()).unwrap_or_default();
+    buffer.clear();
     buffer.push_str(&text[range.clone()]);
     buffer.set_direction(if rtl {
         Direction::RightToLeft
@@ -257,6 +296,7 @@ fn shape_item(
             // this does not happen; show nothing rather than fail the letter.
             Err(_) => Vec::new(),
         };
+    BUFFER.with(|b| *b.borrow_mut() = Some(buffer));
     let plain = !rtl && one_glyph_per_char(&glyphs, text, &range);
     GlyphRun {
         face: face_index,
