@@ -5,12 +5,18 @@
 //! parses its real responses into these types, so a change on either side
 //! that breaks the other fails a test instead of a customer's onboarding.
 //!
+//! [`ids`] holds the values every service reads by one rule: the customer
+//! id intake issues and the others accept, and the SHA-256 digest.
+//!
 //! Answers are read leniently (unknown fields are ignored) so a service can
 //! add fields without a coordinated release; requests are written exactly.
 
 pub mod documents;
+pub mod ids;
 pub mod letters;
 pub mod screening;
+
+pub use ids::{CustomerId, InvalidWireValue, Sha256Digest};
 
 /// The header that makes a POST safe to repeat: the same key and body get
 /// the first answer again.

@@ -101,6 +101,17 @@ impl Problem {
         }
     }
 
+    /// A path parameter, query parameter or header (`place`) that breaks its
+    /// rule: 400 `invalid-request`, with a detail and an error that name it.
+    /// Every service answers a bad id, `Idempotency-Key` or `If-Match` so.
+    pub fn invalid_parameter(place: &str, name: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            errors: vec![FieldError::new(name, message.clone())],
+            ..Self::new(INVALID_REQUEST, format!("{place} {name} {message}"))
+        }
+    }
+
     /// An unexpected failure: the caller sees a generic message, the log the cause.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self {
