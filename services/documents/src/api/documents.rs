@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use cdd_platform::auth::Caller;
+use cdd_platform::http::IfMatch;
 use cdd_platform::json::{FieldErrors, JsonBody, JsonObject};
 use cdd_platform::problem::{self, Problem};
 
@@ -24,16 +25,15 @@ use crate::register::{Content, DOWNLOAD_LINK_TTL, Upload};
 /// Longest reason kept for a verdict or a legal hold.
 const MAX_REASON_CHARS: usize = 1000;
 
-fn customer_id(raw: String, errors: &mut FieldErrors) -> Option<CustomerId> {
-    CustomerId::parse(raw)
-        .map_err(|e| errors.add("customer_id", e.reason))
-        .ok()
+/// The `{id}` path parameter of `/v1/customers/{id}/...`: 400 naming `id`
+/// when it is no customer id, as in every service.
+fn customer_id(raw: String) -> Result<CustomerId, Problem> {
+    CustomerId::parse(raw).map_err(|e| Problem::invalid_parameter("path parameter", "id", e.reason))
 }
 
+/// The `{id}` path parameter of `/v1/documents/{id}...`: 400 naming `id`.
 fn document_id(raw: String) -> Result<DocumentId, Problem> {
-    DocumentId::parse(raw).map_err(|e| {
-        Problem::validation(vec![cdd_platform::FieldError::new("document_id", e.reason)])
-    })
+    DocumentId::parse(raw).map_err(|e| Problem::invalid_parameter("path parameter", "id", e.reason))
 }
 
 fn etag(document: &Document) -> HeaderValue {
@@ -61,8 +61,8 @@ pub async fn upload(
     body: Body,
 ) -> Result<Response, Problem> {
     caller.require(UPLOADERS)?;
+    let customer = customer_id(raw_customer)?;
     let mut errors = FieldErrors::new();
-    let customer = customer_id(raw_customer, &mut errors);
     for key in query
         .keys()
         .filter(|k| !["type", "party"].contains(&k.as_str()))
@@ -97,7 +97,7 @@ pub async fn upload(
             .map_err(|reason| errors.add("type", reason))
             .ok(),
     };
-    let (customer_id, document_type) = errors.finish(customer.zip(document_type))?;
+    let document_type = errors.finish(document_type)?;
 
     let declared = headers
         .get(header::CONTENT_TYPE)
@@ -118,7 +118,7 @@ pub async fn upload(
         .and_then(|v| v.parse::<u64>().ok());
 
     let upload = Upload {
-        customer_id,
+        customer_id: customer,
         document_type,
         party,
         declared,
@@ -143,9 +143,7 @@ pub async fn for_customer(
     Path(raw_customer): Path<String>,
 ) -> Result<Response, Problem> {
     caller.require(ANY_ROLE)?;
-    let mut errors = FieldErrors::new();
-    let customer = customer_id(raw_customer, &mut errors);
-    let customer = errors.finish(customer)?;
+    let customer = customer_id(raw_customer)?;
     let documents = state.register.customer_documents(&customer).await?;
     Ok(Json(json!({ "customer_id": customer, "documents": documents })).into_response())
 }
@@ -221,30 +219,6 @@ pub async fn download_url(
     Ok(res)
 }
 
-/// The version an `If-Match` header names (`"3"`, `W/"3"` or `3`).
-fn if_match(headers: &HeaderMap) -> Result<u64, Problem> {
-    let raw = headers
-        .get(header::IF_MATCH)
-        .ok_or_else(|| {
-            Problem::new(
-                problem::PRECONDITION_REQUIRED,
-                "send If-Match with the document's ETag (its version)",
-            )
-        })?
-        .to_str()
-        .unwrap_or("");
-    raw.trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<u64>()
-        .map_err(|_| {
-            Problem::validation(vec![cdd_platform::FieldError::new(
-                "If-Match",
-                "must be the document's ETag, a version number such as \"3\"",
-            )])
-        })
-}
-
 fn reason(obj: &JsonObject<'_>, required: bool, errors: &mut FieldErrors) -> Option<String> {
     let value = if required {
         obj.required_string("reason", errors)
@@ -266,7 +240,7 @@ pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,
     Path(raw): Path<String>,
-    headers: HeaderMap,
+    if_match: Result<IfMatch, Problem>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     caller.require(VERIFIERS)?;
@@ -290,7 +264,7 @@ pub async fn verify(
         verdict = status.map(|s| (s, reason));
     }
     let (status, reason) = errors.finish(verdict)?;
-    let expected = if_match(&headers)?;
+    let expected = if_match?.version();
     let document = state
         .register
         .verify(&id, expected, status, reason, &caller.subject)

@@ -345,7 +345,7 @@ mod tests {
     use super::*;
 
     fn doc(retain_until: Date) -> Document {
-        let customer_id = CustomerId::parse("cus-1").unwrap();
+        let customer_id = CustomerId::parse("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e").unwrap();
         let id = DocumentId::generate();
         Document::new(NewDocument {
             object_key: super::super::ids::object_key(&customer_id, &id),

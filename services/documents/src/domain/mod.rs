@@ -24,3 +24,9 @@ impl InvalidValue {
         }
     }
 }
+
+impl From<cdd_contracts::InvalidWireValue> for InvalidValue {
+    fn from(e: cdd_contracts::InvalidWireValue) -> Self {
+        Self::new(e.reason)
+    }
+}

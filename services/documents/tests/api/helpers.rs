@@ -126,7 +126,7 @@ pub fn png() -> Vec<u8> {
 }
 
 pub fn unique_customer() -> String {
-    format!("cus-{}", uuid::Uuid::new_v4().simple())
+    format!("cus_{}", uuid::Uuid::new_v4().simple())
 }
 
 impl TestApp {

@@ -6,3 +6,4 @@ mod content;
 mod helpers;
 mod lifecycle;
 mod upload;
+mod wire_values;

@@ -75,11 +75,11 @@ async fn eventually_clean(b: &Backend) -> Vec<String> {
 }
 
 pub async fn a_document_reads_back_and_lists_under_its_customer_oldest_first(b: Arc<Backend>) {
-    let alice = customer("cus-alice");
+    let alice = customer("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e");
     let now = OffsetDateTime::now_utc();
     let newer = document(&alice, now);
     let older = document(&alice, now - time::Duration::days(1));
-    let other = document(&customer("cus-bob"), now);
+    let other = document(&customer("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7f"), now);
     for d in [&newer, &older, &other] {
         b.documents.insert(d).await.unwrap();
     }
@@ -99,14 +99,20 @@ pub async fn a_document_reads_back_and_lists_under_its_customer_oldest_first(b: 
 }
 
 pub async fn a_document_id_is_stored_once(b: Arc<Backend>) {
-    let d = document(&customer("cus-1"), OffsetDateTime::now_utc());
+    let d = document(
+        &customer("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e"),
+        OffsetDateTime::now_utc(),
+    );
     b.documents.insert(&d).await.unwrap();
     let err = b.documents.insert(&d).await.unwrap_err();
     assert!(matches!(err, StoreError::AlreadyExists(_)), "{err:?}");
 }
 
 pub async fn updates_are_conditional_on_the_version(b: Arc<Backend>) {
-    let mut d = document(&customer("cus-1"), OffsetDateTime::now_utc());
+    let mut d = document(
+        &customer("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e"),
+        OffsetDateTime::now_utc(),
+    );
     b.documents.insert(&d).await.unwrap();
     d.verify(
         VerificationStatus::Verified,
@@ -131,7 +137,10 @@ pub async fn updates_are_conditional_on_the_version(b: Arc<Backend>) {
 }
 
 pub async fn concurrent_updates_of_one_version_have_one_winner(b: Arc<Backend>) {
-    let d = document(&customer("cus-1"), OffsetDateTime::now_utc());
+    let d = document(
+        &customer("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e"),
+        OffsetDateTime::now_utc(),
+    );
     b.documents.insert(&d).await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..8 {
@@ -224,7 +233,7 @@ async fn upload(register: &DocumentRegister, bytes: Vec<u8>) -> Document {
     register
         .upload(
             Upload {
-                customer_id: customer("cus-1"),
+                customer_id: customer("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e"),
                 document_type: DocumentType::Passport,
                 party: None,
                 declared: MediaType::Pdf,
