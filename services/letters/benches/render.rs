@@ -37,7 +37,7 @@ fn request_for(name: &str, format: LetterFormat) -> RenderRequest {
     RenderRequest {
         template: TemplateName::parse("rfi").unwrap(),
         version: None,
-        customer_id: CustomerId::parse("cus-0001").unwrap(),
+        customer_id: CustomerId::parse("cus_30303031000000000000000000000000").unwrap(),
         data,
         format,
     }

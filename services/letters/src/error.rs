@@ -28,6 +28,12 @@ impl InvalidValue {
     }
 }
 
+impl From<cdd_contracts::InvalidWireValue> for InvalidValue {
+    fn from(e: cdd_contracts::InvalidWireValue) -> Self {
+        Self::new(e.what, e.reason)
+    }
+}
+
 /// Which part of a template a problem is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

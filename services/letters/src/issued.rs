@@ -142,10 +142,10 @@ mod tests {
     #[test]
     fn keys_follow_the_bucket_layout() {
         let id = LetterId::parse("let_0123456789abcdef0123456789abcdef").unwrap();
-        let customer = CustomerId::parse("cus-1").unwrap();
+        let customer = CustomerId::parse("cus_31000000000000000000000000000000").unwrap();
         assert_eq!(
             object_key(&customer, &id, LetterFormat::Text),
-            "letters/cus-1/let_0123456789abcdef0123456789abcdef.txt"
+            "letters/cus_31000000000000000000000000000000/let_0123456789abcdef0123456789abcdef.txt"
         );
     }
 

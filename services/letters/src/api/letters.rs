@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -13,6 +13,7 @@ use cdd_contracts::letters::{
     DecisionOutcome, DecisionReference, MAX_DECISION_REFERENCE_CHARS, is_decision_reference,
 };
 use cdd_platform::auth::Caller;
+use cdd_platform::http::IdempotencyKey;
 use cdd_platform::json::{FieldErrors, JsonBody, JsonObject};
 use cdd_platform::problem::{self, Problem};
 
@@ -209,11 +210,11 @@ fn answer(answer: IssueAnswer) -> Response {
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    key: Result<IdempotencyKey, Problem>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     caller.require(ANY_ROLE)?;
-    let key = format!("{}#{}", caller.subject, params::idempotency_key(&headers)?);
+    let key = format!("{}#{}", caller.subject, key?.as_str());
 
     // Every bad field is named in one answer: the request's own fields, the
     // template it names, and the letter data checked against that template.

@@ -1,8 +1,7 @@
-//! Reading path, query and header parameters with clear errors.
+//! Reading path and query parameters with clear errors (the
+//! `Idempotency-Key` header is `cdd_platform::http`'s).
 
 use std::collections::HashMap;
-
-use http::HeaderMap;
 
 use cdd_platform::problem::{self, FieldError, Problem};
 
@@ -24,12 +23,15 @@ pub fn template_name(raw: &str) -> Result<TemplateName, Problem> {
     TemplateName::parse(raw).map_err(|e| invalid("name", &e))
 }
 
+/// The `{id}` path parameter of `/v1/letters/{id}`: 400 naming `id`.
 pub fn letter_id(raw: &str) -> Result<LetterId, Problem> {
-    LetterId::parse(raw).map_err(|e| invalid("id", &e))
+    LetterId::parse(raw).map_err(|e| Problem::invalid_parameter("path parameter", "id", e.reason))
 }
 
+/// The `{id}` path parameter of `/v1/customers/{id}/letters`: 400 naming
+/// `id` when it is no customer id, as in every service.
 pub fn customer_id(raw: &str) -> Result<CustomerId, Problem> {
-    CustomerId::parse(raw).map_err(|e| invalid("id", &e))
+    CustomerId::parse(raw).map_err(|e| Problem::invalid_parameter("path parameter", "id", e.reason))
 }
 
 /// `?version=N`, when given.
@@ -76,25 +78,4 @@ pub fn only_known(query: &HashMap<String, String>, known: &[&str]) -> Result<(),
         p.errors = unknown;
         Err(p)
     }
-}
-
-/// The `Idempotency-Key` header: required, 1 to 255 visible ASCII characters.
-pub fn idempotency_key(headers: &HeaderMap) -> Result<String, Problem> {
-    let problem = |detail: &str| {
-        let mut p = Problem::new(problem::INVALID_REQUEST, detail);
-        p.errors.push(FieldError::new("Idempotency-Key", detail));
-        p
-    };
-    let Some(value) = headers.get("idempotency-key") else {
-        return Err(problem(
-            "the Idempotency-Key header is required so that a retried request cannot issue a second letter",
-        ));
-    };
-    let key = value.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(problem(
-            "the Idempotency-Key header must be 1 to 255 visible ASCII characters",
-        ));
-    }
-    Ok(key.to_owned())
 }

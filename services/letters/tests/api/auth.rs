@@ -15,7 +15,10 @@ const ROUTES: [(&str, &str); 7] = [
         "GET",
         "/v1/letters/let_0123456789abcdef0123456789abcdef/content",
     ),
-    ("GET", "/v1/customers/cus-1/letters"),
+    (
+        "GET",
+        "/v1/customers/cus_31000000000000000000000000000000/letters",
+    ),
 ];
 
 #[tokio::test]
@@ -84,14 +87,17 @@ async fn every_role_reads_and_asks_for_letters() {
         let res = app
             .post_letter(
                 &unique("k"),
-                &crate::helpers::rfi_request("cus-roles", "text"),
+                &crate::helpers::rfi_request("cus_726f6c65730000000000000000000000", "text"),
                 role,
             )
             .await;
         assert_eq!(res.status(), 201, "{role}");
     }
     let (status, body) = app
-        .get_json("/v1/customers/cus-roles/letters", Role::Clerk)
+        .get_json(
+            "/v1/customers/cus_726f6c65730000000000000000000000/letters",
+            Role::Clerk,
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["letters"].as_array().unwrap().len(), roles.len());
@@ -131,7 +137,7 @@ async fn health_and_the_openapi_document_need_no_token() {
     for (method, path) in ROUTES {
         let path = path
             .replace("let_0123456789abcdef0123456789abcdef", "{id}")
-            .replace("cus-1", "{id}")
+            .replace("cus_31000000000000000000000000000000", "{id}")
             .replace("/rfi", "/{name}");
         let op = &doc["paths"][&path][method.to_lowercase()];
         assert!(op.is_object(), "openapi.json lacks {method} {path}");

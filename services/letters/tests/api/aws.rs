@@ -50,7 +50,7 @@ async fn letters_on_dynamodb_and_s3() {
             let (_, list) = app.get_json("/v1/templates", Role::Clerk).await;
             assert_eq!(list["templates"].as_array().unwrap().len(), 4, "{list}");
 
-            let body = rfi_request("cus-aws", "pdf");
+            let body = rfi_request("cus_61777300000000000000000000000000", "pdf");
             let res = app.post_letter("aws-key", &body, Role::Service).await;
             assert_eq!(res.status(), 201);
             let letter: Value = res.json().await.unwrap();
@@ -84,7 +84,10 @@ async fn letters_on_dynamodb_and_s3() {
                 .unwrap();
             assert!(pdftotext(&pdf).contains("CDD-2026-000123"));
             let (_, list) = app
-                .get_json("/v1/customers/cus-aws/letters", Role::Clerk)
+                .get_json(
+                    "/v1/customers/cus_61777300000000000000000000000000/letters",
+                    Role::Clerk,
+                )
                 .await;
             assert_eq!(list["letters"][0], letter);
 

@@ -34,8 +34,11 @@ async fn people_cannot_issue_decision_letters() {
             // Even with a well-formed decision reference: only intake
             // knows whether that decision was recorded.
             for body in [
-                decision_request(template, "cus-open"),
-                with_decision(decision_request(template, "cus-open"), outcome),
+                decision_request(template, "cus_6f70656e000000000000000000000000"),
+                with_decision(
+                    decision_request(template, "cus_6f70656e000000000000000000000000"),
+                    outcome,
+                ),
             ] {
                 let res = app.post_letter(&unique("k"), &body, role).await;
                 let p = problem(res, 403).await;
@@ -44,7 +47,10 @@ async fn people_cannot_issue_decision_letters() {
         }
     }
     let (_, list) = app
-        .get_json("/v1/customers/cus-open/letters", Role::Clerk)
+        .get_json(
+            "/v1/customers/cus_6f70656e000000000000000000000000/letters",
+            Role::Clerk,
+        )
         .await;
     assert_eq!(list["letters"], json!([]), "nothing is issued");
     app.stop().await;
@@ -56,17 +62,23 @@ async fn a_decision_letter_names_the_decision_it_reports() {
     let res = app
         .post_letter(
             &unique("k"),
-            &decision_request("onboarding-approval", "cus-d"),
+            &decision_request(
+                "onboarding-approval",
+                "cus_64000000000000000000000000000000",
+            ),
             Role::Service,
         )
         .await;
     assert_eq!(field_names(&problem(res, 422).await), ["decision"]);
 
-    let wrong = with_decision(decision_request("rejection", "cus-d"), "approve");
+    let wrong = with_decision(
+        decision_request("rejection", "cus_64000000000000000000000000000000"),
+        "approve",
+    );
     let res = app.post_letter(&unique("k"), &wrong, Role::Service).await;
     assert_eq!(field_names(&problem(res, 422).await), ["decision.outcome"]);
 
-    let mut bad = decision_request("rejection", "cus-d");
+    let mut bad = decision_request("rejection", "cus_64000000000000000000000000000000");
     bad["decision"] = json!({"reference": "no spaces allowed", "outcome": "maybe"});
     let res = app.post_letter(&unique("k"), &bad, Role::Service).await;
     assert_eq!(
@@ -74,19 +86,22 @@ async fn a_decision_letter_names_the_decision_it_reports() {
         ["decision.reference", "decision.outcome"]
     );
 
-    let rfi = with_decision(rfi_request("cus-d", "text"), "approve");
+    let rfi = with_decision(
+        rfi_request("cus_64000000000000000000000000000000", "text"),
+        "approve",
+    );
     let res = app.post_letter(&unique("k"), &rfi, Role::Service).await;
     assert_eq!(field_names(&problem(res, 422).await), ["decision"]);
 
     let letter = app
         .issue(&with_decision(
-            decision_request("rejection", "cus-d"),
+            decision_request("rejection", "cus_64000000000000000000000000000000"),
             "reject",
         ))
         .await;
     assert_eq!(
         letter["decision"],
-        json!({"reference": "cus-d:decision:42", "outcome": "reject"})
+        json!({"reference": "cus_64000000000000000000000000000000:decision:42", "outcome": "reject"})
     );
     let (_, read) = app
         .get_json(
@@ -150,7 +165,10 @@ async fn a_new_version_must_accept_what_callers_send() {
     let res = app
         .post_letter(
             &unique("k"),
-            &decision_request("onboarding-approval", "cus-t"),
+            &decision_request(
+                "onboarding-approval",
+                "cus_74000000000000000000000000000000",
+            ),
             Role::Clerk,
         )
         .await;
@@ -159,7 +177,8 @@ async fn a_new_version_must_accept_what_callers_send() {
     let (_, rfi) = app.get_json("/v1/templates/rfi", Role::Clerk).await;
     assert_eq!(rfi["version"], 1, "refused versions are not stored");
     // Intake's request still works.
-    app.issue(&rfi_request("cus-t", "text")).await;
+    app.issue(&rfi_request("cus_74000000000000000000000000000000", "text"))
+        .await;
 
     let compatible = json!({"subject": "Documents we need",
                             "fields": [{"name": "documents", "type": "string_list"},
@@ -170,7 +189,9 @@ async fn a_new_version_must_accept_what_callers_send() {
         .put_template("rfi", &compatible, Role::TemplateAuthor)
         .await;
     assert_eq!(res.status(), 201);
-    let letter = app.issue(&rfi_request("cus-t", "text")).await;
+    let letter = app
+        .issue(&rfi_request("cus_74000000000000000000000000000000", "text"))
+        .await;
     assert_eq!(letter["version"], 2);
     app.stop().await;
 }

@@ -20,14 +20,21 @@ fn hex_sha256(bytes: &[u8]) -> String {
 async fn a_pdf_letter_is_issued_stored_and_read_back() {
     let app = spawn_app().await;
     let res = app
-        .post_letter("k-1", &rfi_request("cus-ana", "pdf"), Role::Service)
+        .post_letter(
+            "k-1",
+            &rfi_request("cus_616e6100000000000000000000000000", "pdf"),
+            Role::Service,
+        )
         .await;
     assert_eq!(res.status(), 201);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     let letter: Value = res.json().await.unwrap();
     let id = letter["id"].as_str().unwrap();
     assert_eq!(location, format!("/v1/letters/{id}"));
-    assert_eq!(letter["key"], format!("letters/cus-ana/{id}.pdf"));
+    assert_eq!(
+        letter["key"],
+        format!("letters/cus_616e6100000000000000000000000000/{id}.pdf")
+    );
     assert_eq!(letter["format"], "pdf");
     assert_eq!(letter["content_type"], "application/pdf");
     assert_eq!(letter["template"], "rfi");
@@ -82,7 +89,9 @@ async fn html_and_text_letters_have_their_content_types() {
         ("html", "text/html; charset=utf-8", "html"),
         ("text", "text/plain; charset=utf-8", "txt"),
     ] {
-        let letter = app.issue(&rfi_request("cus-formats", format)).await;
+        let letter = app
+            .issue(&rfi_request("cus_666f726d617473000000000000000000", format))
+            .await;
         assert!(
             letter["key"]
                 .as_str()
@@ -106,8 +115,10 @@ async fn html_and_text_letters_have_their_content_types() {
 #[tokio::test]
 async fn a_customers_letters_are_listed_oldest_first() {
     let app = spawn_app().await;
-    let first = app.issue(&rfi_request("cus-list", "text")).await;
-    let mut approval = rfi_request("cus-list", "html");
+    let first = app
+        .issue(&rfi_request("cus_6c697374000000000000000000000000", "text"))
+        .await;
+    let mut approval = rfi_request("cus_6c697374000000000000000000000000", "html");
     approval["template"] = json!("onboarding-approval");
     approval["data"]
         .as_object_mut()
@@ -117,19 +128,26 @@ async fn a_customers_letters_are_listed_oldest_first() {
         .as_object_mut()
         .unwrap()
         .remove("respond_by");
-    approval["decision"] = json!({"reference": "cus-list:decision:1", "outcome": "approve"});
+    approval["decision"] = json!({"reference": "cus_6c697374000000000000000000000000:decision:1", "outcome": "approve"});
     let second = app.issue(&approval).await;
     assert_eq!(second["decision"]["outcome"], "approve", "{second}");
-    app.issue(&rfi_request("cus-other", "text")).await;
+    app.issue(&rfi_request("cus_6f746865720000000000000000000000", "text"))
+        .await;
 
     let (status, body) = app
-        .get_json("/v1/customers/cus-list/letters", Role::Approver)
+        .get_json(
+            "/v1/customers/cus_6c697374000000000000000000000000/letters",
+            Role::Approver,
+        )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(body["customer_id"], "cus-list");
+    assert_eq!(body["customer_id"], "cus_6c697374000000000000000000000000");
     assert_eq!(body["letters"], json!([first, second]));
     let (_, none) = app
-        .get_json("/v1/customers/cus-nobody/letters", Role::Approver)
+        .get_json(
+            "/v1/customers/cus_6e6f626f647900000000000000000000/letters",
+            Role::Approver,
+        )
         .await;
     assert_eq!(none["letters"], json!([]));
     problem(
@@ -158,7 +176,7 @@ async fn unknown_letters_are_not_found_and_bad_ids_are_refused() {
 #[tokio::test]
 async fn the_same_key_and_body_get_the_identical_answer() {
     let app = spawn_app().await;
-    let body = rfi_request("cus-idem", "pdf");
+    let body = rfi_request("cus_6964656d000000000000000000000000", "pdf");
     let first = app.post_letter("same-key", &body, Role::Service).await;
     let first_status = first.status();
     let first_location = first.headers()["location"].clone();
@@ -198,7 +216,10 @@ async fn the_same_key_and_body_get_the_identical_answer() {
     assert_ne!(other.bytes().await.unwrap(), first_body);
 
     let (_, list) = app
-        .get_json("/v1/customers/cus-idem/letters", Role::Clerk)
+        .get_json(
+            "/v1/customers/cus_6964656d000000000000000000000000/letters",
+            Role::Clerk,
+        )
         .await;
     assert_eq!(list["letters"].as_array().unwrap().len(), 2);
     app.stop().await;
@@ -207,7 +228,7 @@ async fn the_same_key_and_body_get_the_identical_answer() {
 #[tokio::test]
 async fn two_hundred_concurrent_posts_with_one_key_make_one_letter() {
     let app = Arc::new(spawn_app().await);
-    let body = rfi_request("cus-burst", "pdf");
+    let body = rfi_request("cus_62757273740000000000000000000000", "pdf");
     let posts = (0..200).map(|_| {
         let app = Arc::clone(&app);
         let body = body.clone();
@@ -227,12 +248,18 @@ async fn two_hundred_concurrent_posts_with_one_key_make_one_letter() {
     );
     assert_eq!(answers[0].0, 201);
     let (_, list) = app
-        .get_json("/v1/customers/cus-burst/letters", Role::Clerk)
+        .get_json(
+            "/v1/customers/cus_62757273740000000000000000000000/letters",
+            Role::Clerk,
+        )
         .await;
     assert_eq!(list["letters"].as_array().unwrap().len(), 1);
-    let files = std::fs::read_dir(app.data_dir.join("outbound/letters/cus-burst"))
-        .unwrap()
-        .count();
+    let files = std::fs::read_dir(
+        app.data_dir
+            .join("outbound/letters/cus_62757273740000000000000000000000"),
+    )
+    .unwrap()
+    .count();
     assert_eq!(files, 1);
     if let Ok(app) = Arc::try_unwrap(app) {
         app.stop().await;
@@ -246,7 +273,7 @@ async fn the_idempotency_key_is_required() {
         .client
         .post(app.url("/v1/letters"))
         .bearer_auth(crate::helpers::token(Role::Service))
-        .json(&rfi_request("cus-1", "pdf"))
+        .json(&rfi_request("cus_31000000000000000000000000000000", "pdf"))
         .send()
         .await
         .unwrap();
@@ -323,7 +350,7 @@ async fn missing_and_mistyped_fields_are_each_named() {
         "{messages}"
     );
 
-    let mut unknown = rfi_request("cus-1", "pdf");
+    let mut unknown = rfi_request("cus_31000000000000000000000000000000", "pdf");
     unknown["template"] = json!("no-such-letter");
     let p = problem(
         app.post_letter(&unique("k"), &unknown, Role::Service).await,
@@ -331,7 +358,7 @@ async fn missing_and_mistyped_fields_are_each_named() {
     )
     .await;
     assert_eq!(field_names(&p), ["template"]);
-    let mut old = rfi_request("cus-1", "pdf");
+    let mut old = rfi_request("cus_31000000000000000000000000000000", "pdf");
     old["version"] = json!(7);
     let p = problem(
         app.post_letter(&unique("k"), &old, Role::Service).await,
@@ -341,7 +368,10 @@ async fn missing_and_mistyped_fields_are_each_named() {
     assert_eq!(field_names(&p), ["version"]);
 
     let (_, list) = app
-        .get_json("/v1/customers/cus-1/letters", Role::Clerk)
+        .get_json(
+            "/v1/customers/cus_31000000000000000000000000000000/letters",
+            Role::Clerk,
+        )
         .await;
     assert_eq!(
         list["letters"],
@@ -363,7 +393,7 @@ async fn a_named_version_is_used_and_the_latest_by_default() {
             .status(),
         201
     );
-    let mut body = rfi_request("cus-v", "text");
+    let mut body = rfi_request("cus_76000000000000000000000000000000", "text");
     body["data"].as_object_mut().unwrap().remove("respond_by");
     let latest = app.issue(&body).await;
     assert_eq!(latest["version"], 2);
@@ -386,7 +416,9 @@ async fn a_named_version_is_used_and_the_latest_by_default() {
 #[tokio::test]
 async fn a_damaged_file_is_reported_not_served() {
     let app = spawn_app().await;
-    let letter = app.issue(&rfi_request("cus-damage", "pdf")).await;
+    let letter = app
+        .issue(&rfi_request("cus_64616d61676500000000000000000000", "pdf"))
+        .await;
     let path = app
         .data_dir
         .join("outbound")
@@ -431,7 +463,7 @@ async fn a_damaged_file_is_reported_not_served() {
 async fn letters_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let app = crate::helpers::spawn_app_in(dir.path(), &[]).await;
-    let body = rfi_request("cus-restart", "text");
+    let body = rfi_request("cus_72657374617274000000000000000000", "text");
     let res = app.post_letter("restart-key", &body, Role::Service).await;
     let first = res.bytes().await.unwrap();
     app.stop().await;
@@ -441,7 +473,10 @@ async fn letters_survive_a_restart() {
     assert_eq!(again.status(), 201);
     assert_eq!(again.bytes().await.unwrap(), first);
     let (_, list) = app
-        .get_json("/v1/customers/cus-restart/letters", Role::Clerk)
+        .get_json(
+            "/v1/customers/cus_72657374617274000000000000000000/letters",
+            Role::Clerk,
+        )
         .await;
     assert_eq!(list["letters"].as_array().unwrap().len(), 1);
     app.stop().await;
@@ -452,7 +487,8 @@ async fn embedded_data_is_readable_by_the_service_alone() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("letters-data");
     let app = crate::helpers::spawn_app_in(&data, &[]).await;
-    app.issue(&rfi_request("cus-private", "pdf")).await;
+    app.issue(&rfi_request("cus_70726976617465000000000000000000", "pdf"))
+        .await;
     app.stop().await;
     let files = cdd_test_support::assert_private_tree(&data);
     assert!(files >= 2, "the journal and the letter are there: {files}");

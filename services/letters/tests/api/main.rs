@@ -7,3 +7,4 @@ mod helpers;
 mod letters;
 mod scripts;
 mod templates;
+mod wire_values;

@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, field_names, pdftotext, problem, spawn_app, unique
 fn request(name: &str, address: &[&str]) -> Value {
     json!({
         "template": "rfi",
-        "customer_id": "cus-scripts",
+        "customer_id": "cus_73637269707473000000000000000000",
         "format": "pdf",
         "data": {
             "customer_name": name,

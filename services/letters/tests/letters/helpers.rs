@@ -47,7 +47,7 @@ pub fn request(template: &str, data: Value, format: LetterFormat) -> RenderReque
     RenderRequest {
         template: TemplateName::parse(template).unwrap(),
         version: None,
-        customer_id: CustomerId::parse("cus-0001").unwrap(),
+        customer_id: CustomerId::parse("cus_30303031000000000000000000000000").unwrap(),
         data,
         format,
     }

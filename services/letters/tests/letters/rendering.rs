@@ -108,7 +108,7 @@ fn html_escapes_template_text_too() {
     data.remove("documents");
     let letter = render_letter(
         &template,
-        &CustomerId::parse("c1").unwrap(),
+        &CustomerId::parse("cus_63310000000000000000000000000000").unwrap(),
         &data,
         LetterFormat::Html,
         LETTER_DATE,
@@ -184,7 +184,7 @@ fn rendered_letter_metadata_serialises_without_the_bytes() {
     let json = serde_json::to_value(&letter).unwrap();
     assert_eq!(json["template"], "rejection");
     assert_eq!(json["version"], 1);
-    assert_eq!(json["customer_id"], "cus-0001");
+    assert_eq!(json["customer_id"], "cus_30303031000000000000000000000000");
     assert_eq!(json["format"], "pdf");
     assert_eq!(json["file_extension"], "pdf");
     assert_eq!(json["sha256"].as_str().unwrap().len(), 64);
@@ -199,11 +199,11 @@ fn rfi_data_no_documents() -> serde_json::Value {
 
 #[test]
 fn a_render_request_parses_from_json() {
-    let body = r#"{"template":"rfi","version":1,"customer_id":"cus-9","format":"text",
+    let body = r#"{"template":"rfi","version":1,"customer_id":"cus_39000000000000000000000000000000","format":"text",
         "data":{"customer_name":"Ana","reference":"R1","address":["Lisbon"],"documents":["Passport"]}}"#;
     let request: cdd_letters::RenderRequest = serde_json::from_str(body).unwrap();
     assert_eq!(request.version, Some(TemplateVersion::FIRST));
-    let bad = r#"{"template":"RFI","customer_id":"cus-9","format":"docx","data":{}}"#;
+    let bad = r#"{"template":"RFI","customer_id":"cus_39000000000000000000000000000000","format":"docx","data":{}}"#;
     assert!(serde_json::from_str::<cdd_letters::RenderRequest>(bad).is_err());
 }
 
@@ -226,7 +226,7 @@ fn a_runaway_template_fails_instead_of_hanging() {
     data.remove("documents");
     let error = render_letter(
         &template,
-        &CustomerId::parse("c1").unwrap(),
+        &CustomerId::parse("cus_63310000000000000000000000000000").unwrap(),
         &data,
         LetterFormat::Text,
         LETTER_DATE,

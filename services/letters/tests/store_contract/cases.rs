@@ -205,7 +205,7 @@ pub async fn a_claim_is_recorded_once_and_then_replayed(b: Arc<Backend>) {
     assert_eq!(held.letter_id, first.letter_id);
     assert!(matches!(held.state, IdempotencyState::Pending { .. }));
 
-    let letter = letter_for(&first, "cus-1");
+    let letter = letter_for(&first, "cus_31000000000000000000000000000000");
     let response = json!({"id": letter.id, "answer": 1});
     b.letters
         .record(&letter, "svc#k1", 201, &response)
@@ -284,7 +284,7 @@ pub async fn recording_needs_the_claim(b: Arc<Backend>) {
     let err = b
         .letters
         .record(
-            &letter_for(&unclaimed, "cus-1"),
+            &letter_for(&unclaimed, "cus_31000000000000000000000000000000"),
             "svc#none",
             201,
             &json!({}),
@@ -298,14 +298,19 @@ pub async fn recording_needs_the_claim(b: Arc<Backend>) {
     let other = claim("svc#k", "h");
     let err = b
         .letters
-        .record(&letter_for(&other, "cus-1"), "svc#k", 201, &json!({}))
+        .record(
+            &letter_for(&other, "cus_31000000000000000000000000000000"),
+            "svc#k",
+            201,
+            &json!({}),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::ClaimLost), "{err:?}");
     assert_eq!(b.letters.letter(&other.letter_id).await.unwrap(), None);
     assert!(
         b.letters
-            .customer_letters(&customer("cus-1"))
+            .customer_letters(&customer("cus_31000000000000000000000000000000"))
             .await
             .unwrap()
             .is_empty()
@@ -330,12 +335,22 @@ pub async fn a_claim_whose_lease_ran_out_is_taken_over(b: Arc<Backend>) {
     );
     let err = b
         .letters
-        .record(&letter_for(&stale, "cus-1"), "svc#k", 201, &json!({}))
+        .record(
+            &letter_for(&stale, "cus_31000000000000000000000000000000"),
+            "svc#k",
+            201,
+            &json!({}),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::ClaimLost), "{err:?}");
     b.letters
-        .record(&letter_for(&fresh, "cus-1"), "svc#k", 201, &json!({}))
+        .record(
+            &letter_for(&fresh, "cus_31000000000000000000000000000000"),
+            "svc#k",
+            201,
+            &json!({}),
+        )
         .await
         .unwrap();
 }
@@ -346,7 +361,7 @@ pub async fn expired_records_do_not_hold_their_key(b: Arc<Backend>) {
     assert_eq!(b.letters.claim(&old).await.unwrap(), ClaimOutcome::Claimed);
     b.letters
         .record(
-            &letter_for(&old, "cus-1"),
+            &letter_for(&old, "cus_31000000000000000000000000000000"),
             "svc#k",
             201,
             &json!({"old": true}),
@@ -369,7 +384,7 @@ pub async fn a_customers_letters_are_theirs_oldest_first(b: Arc<Backend>) {
     for i in 0..3 {
         let c = claim(&format!("svc#mine-{i}"), "h");
         b.letters.claim(&c).await.unwrap();
-        let letter = letter_for(&c, "cus-mine");
+        let letter = letter_for(&c, "cus_6d696e65000000000000000000000000");
         b.letters
             .record(&letter, &c.key, 201, &json!({}))
             .await
@@ -379,20 +394,25 @@ pub async fn a_customers_letters_are_theirs_oldest_first(b: Arc<Backend>) {
     let c = claim("svc#theirs", "h");
     b.letters.claim(&c).await.unwrap();
     b.letters
-        .record(&letter_for(&c, "cus-mine2"), &c.key, 201, &json!({}))
+        .record(
+            &letter_for(&c, "cus_6d696e65320000000000000000000000"),
+            &c.key,
+            201,
+            &json!({}),
+        )
         .await
         .unwrap();
 
     assert_eq!(
         b.letters
-            .customer_letters(&customer("cus-mine"))
+            .customer_letters(&customer("cus_6d696e65000000000000000000000000"))
             .await
             .unwrap(),
         mine
     );
     assert_eq!(
         b.letters
-            .customer_letters(&customer("cus-mine2"))
+            .customer_letters(&customer("cus_6d696e65320000000000000000000000"))
             .await
             .unwrap()
             .len(),
@@ -400,7 +420,7 @@ pub async fn a_customers_letters_are_theirs_oldest_first(b: Arc<Backend>) {
     );
     assert!(
         b.letters
-            .customer_letters(&customer("cus-min"))
+            .customer_letters(&customer("cus_6d696e00000000000000000000000000"))
             .await
             .unwrap()
             .is_empty()
@@ -417,7 +437,8 @@ fn object(key: &str, bytes: &'static [u8]) -> OutboundObject {
 }
 
 pub async fn the_bucket_returns_exactly_what_was_stored(b: Arc<Backend>) {
-    let key = "letters/cus-1/let_0123456789abcdef0123456789abcdef.txt";
+    let key =
+        "letters/cus_31000000000000000000000000000000/let_0123456789abcdef0123456789abcdef.txt";
     b.bucket.put(object(key, b"Dear Ana,\n")).await.unwrap();
     if let Some(stored) = b.stored_checksum(key).await {
         assert_eq!(
@@ -430,7 +451,10 @@ pub async fn the_bucket_returns_exactly_what_was_stored(b: Arc<Backend>) {
         Some(&b"Dear Ana,\n"[..])
     );
     assert_eq!(
-        b.bucket.get("letters/cus-1/absent.txt").await.unwrap(),
+        b.bucket
+            .get("letters/cus_31000000000000000000000000000000/absent.txt")
+            .await
+            .unwrap(),
         None
     );
     b.overwrite_object(key, b"tampered").await;
@@ -443,7 +467,8 @@ pub async fn the_bucket_returns_exactly_what_was_stored(b: Arc<Backend>) {
 }
 
 pub async fn the_bucket_refuses_bytes_that_do_not_match_their_checksum(b: Arc<Backend>) {
-    let key = "letters/cus-1/let_0123456789abcdef0123456789abcdef.txt";
+    let key =
+        "letters/cus_31000000000000000000000000000000/let_0123456789abcdef0123456789abcdef.txt";
     let mut damaged = object(key, b"Dear Ana,\n");
     damaged.sha256 = Sha256Digest::of(b"something else");
     assert!(b.bucket.put(damaged).await.is_err());
@@ -477,7 +502,7 @@ fn rfi_request(key: &str, hash: &str) -> IssueRequest {
     };
     IssueRequest {
         template: Arc::new(template),
-        customer_id: customer("cus-race"),
+        customer_id: customer("cus_72616365000000000000000000000000"),
         data,
         format: LetterFormat::Pdf,
         decision: None,
@@ -505,7 +530,7 @@ pub async fn concurrent_issues_with_one_key_make_one_letter(b: Arc<Backend>) {
     );
     let letters = b
         .letters
-        .customer_letters(&customer("cus-race"))
+        .customer_letters(&customer("cus_72616365000000000000000000000000"))
         .await
         .unwrap();
     assert_eq!(letters.len(), 1);
