@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use time::OffsetDateTime;
 
 use cdd_platform::auth::{Caller, Role};
+use cdd_platform::http::{IdempotencyKey, IfMatch, etag};
 use cdd_platform::json::{FieldErrors, JsonBody};
 use cdd_platform::problem::{self, FieldError, Problem};
 
@@ -44,26 +45,27 @@ fn answered(submitted: Submitted) -> Response {
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/customers/{customer_id}")) {
         res.headers_mut().insert(header::LOCATION, location);
     }
-    res.headers_mut()
-        .insert(header::ETAG, params::etag(answer.version));
+    res.headers_mut().insert(header::ETAG, etag(answer.version));
     res
 }
 
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    key: Result<IdempotencyKey, Problem>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Service])?;
-    let key = params::idempotency_key(&headers)?;
-    Ok(answered(state.casework.submit(&caller, &key, &body).await?))
+    let key = key?;
+    Ok(answered(
+        state.casework.submit(&caller, key.as_str(), &body).await?,
+    ))
 }
 
 pub fn with_etag(customer: &Customer) -> Response {
     let mut res = Json(customer.view()).into_response();
     res.headers_mut()
-        .insert(header::ETAG, params::etag(customer.version));
+        .insert(header::ETAG, etag(customer.version));
     res
 }
 
@@ -140,12 +142,12 @@ pub async fn patch(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    if_match: Result<IfMatch, Problem>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     caller.require(&[Role::Clerk, Role::Analyst])?;
     let id = params::customer_id(&id)?;
-    let expected = params::if_match_version(&headers)?;
+    let expected = if_match?.version();
     // What the request asks comes before whether it is current: a body that
     // is no merge patch, names fields that cannot change or leaves the
     // customer invalid is 422 whatever the version (not 412, which would

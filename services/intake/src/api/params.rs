@@ -1,19 +1,15 @@
-//! Reading path, query and header parameters with clear errors.
+//! Reading path and query parameters with clear errors (the
+//! `Idempotency-Key` and `If-Match` headers are `cdd_platform::http`'s).
 
 use std::collections::HashMap;
-
-use http::HeaderMap;
 
 use cdd_platform::problem::{self, FieldError, Problem};
 
 use crate::domain::record::CustomerId;
 
+/// The `{id}` path parameter: 400 naming `id` when it is no customer id.
 pub fn customer_id(raw: &str) -> Result<CustomerId, Problem> {
-    CustomerId::parse(raw).map_err(|e| {
-        let mut p = Problem::new(problem::INVALID_REQUEST, format!("path parameter id {e}"));
-        p.errors.push(FieldError::new("id", e));
-        p
-    })
+    CustomerId::parse(raw).map_err(|e| Problem::invalid_parameter("path parameter", "id", e.reason))
 }
 
 /// Rejects query parameters the route does not know.
@@ -38,44 +34,4 @@ pub fn only_known(query: &HashMap<String, String>, known: &[&str]) -> Result<(),
         p.errors = unknown;
         Err(p)
     }
-}
-
-/// The `Idempotency-Key` header: required, 1 to 255 visible ASCII characters.
-pub fn idempotency_key(headers: &HeaderMap) -> Result<String, Problem> {
-    let Some(value) = headers.get("idempotency-key") else {
-        return Err(Problem::new(
-            problem::INVALID_REQUEST,
-            "the Idempotency-Key header is required so that a retried request cannot create a second customer",
-        ));
-    };
-    let key = value.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Problem::new(
-            problem::INVALID_REQUEST,
-            "the Idempotency-Key header must be 1 to 255 visible ASCII characters",
-        ));
-    }
-    Ok(key.to_string())
-}
-
-/// The `If-Match` version: `"3"`, `W/"3"` or `3`.
-pub fn if_match_version(headers: &HeaderMap) -> Result<u64, Problem> {
-    let Some(value) = headers.get(http::header::IF_MATCH) else {
-        return Err(Problem::new(
-            problem::PRECONDITION_REQUIRED,
-            "send If-Match with the version you read (the ETag of GET /v1/customers/{id})",
-        ));
-    };
-    let raw = value.to_str().unwrap_or("").trim();
-    let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
-    raw.parse::<u64>().map_err(|_| {
-        Problem::new(
-            problem::INVALID_REQUEST,
-            "If-Match must be a version number such as \"3\"",
-        )
-    })
-}
-
-pub fn etag(version: u64) -> http::HeaderValue {
-    http::HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header")
 }

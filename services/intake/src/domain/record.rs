@@ -11,52 +11,9 @@ use super::casefile::{
 use super::customer::{Application, CalendarDate};
 use super::risk::{Findings, RiskAssessment};
 
-/// A customer id: `cus_` and a UUIDv7 (time-ordered) in hex.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CustomerId(String);
-
-impl CustomerId {
-    pub fn generate() -> Self {
-        Self(format!("cus_{}", uuid::Uuid::now_v7().simple()))
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let ok = raw.len() == 36
-            && raw.starts_with("cus_")
-            && raw[4..]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if ok {
-            Ok(Self(raw.to_string()))
-        } else {
-            Err("is not a customer id (cus_ followed by 32 hex digits)".to_string())
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for CustomerId {
-    type Error = String;
-    fn try_from(v: String) -> Result<Self, String> {
-        Self::parse(&v)
-    }
-}
-
-impl From<CustomerId> for String {
-    fn from(c: CustomerId) -> String {
-        c.0
-    }
-}
-
-impl std::fmt::Display for CustomerId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+/// A customer id: `cus_` and a UUIDv7 (time-ordered) in hex; the one rule
+/// every service reads it by.
+pub use cdd_contracts::CustomerId;
 
 /// Where the case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

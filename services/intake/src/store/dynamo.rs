@@ -435,7 +435,7 @@ impl CustomerStore for DynamoStore {
             .iter()
             .map(|item| {
                 let sk = item::string(item, "sk").map_err(StoreError::Corrupt)?;
-                CustomerId::parse(&sk).map_err(StoreError::Corrupt)
+                CustomerId::parse(&sk).map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect()
     }

@@ -10,3 +10,4 @@ mod edges;
 mod helpers;
 mod replays;
 mod slow_clients;
+mod wire_values;

@@ -108,10 +108,10 @@ pub fn print(
         let analyst = issue_token(DEVELOPMENT_KEY, "analyst-1", Role::Analyst, day)?;
         println!();
         println!(
-            "Write a request-for-information letter (PDF), then fetch it from GET /v1/letters/{{id}}/content:"
+            "Write a request-for-information letter (PDF), then fetch it from GET /v1/letters/{{id}}/content (put the id intake answered for Maria in customer_id: letters takes the ids intake issues, `cus_` and 32 hex digits):"
         );
         println!(
-            "  curl -s -X POST {letters}/v1/letters -H 'Authorization: Bearer {analyst}' -H 'Idempotency-Key: demo-letter-1' -H 'Content-Type: application/json' \\\n    -d '{{\"template\":\"rfi\",\"customer_id\":\"demo-customer\",\"format\":\"pdf\",\"data\":{{\"customer_name\":\"Maria Lopez\",\"reference\":\"CDD-2026-000001\",\"address\":[\"Calle 1\",\"28001 Madrid\",\"Spain\"],\"documents\":[\"Proof of address\"]}}}}'"
+            "  curl -s -X POST {letters}/v1/letters -H 'Authorization: Bearer {analyst}' -H 'Idempotency-Key: demo-letter-1' -H 'Content-Type: application/json' \\\n    -d '{{\"template\":\"rfi\",\"customer_id\":\"cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e\",\"format\":\"pdf\",\"data\":{{\"customer_name\":\"Maria Lopez\",\"reference\":\"CDD-2026-000001\",\"address\":[\"Calle 1\",\"28001 Madrid\",\"Spain\"],\"documents\":[\"Proof of address\"]}}}}'"
         );
     }
     println!();
