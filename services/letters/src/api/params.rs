@@ -5,22 +5,14 @@ use std::collections::HashMap;
 
 use cdd_platform::problem::{self, FieldError, Problem};
 
-use crate::error::InvalidValue;
 use crate::issued::LetterId;
 use crate::letter::CustomerId;
 use crate::template::{TemplateName, TemplateVersion};
 
-fn invalid(name: &str, e: &InvalidValue) -> Problem {
-    let mut p = Problem::new(
-        problem::INVALID_REQUEST,
-        format!("parameter {name} {}", e.reason),
-    );
-    p.errors.push(FieldError::new(name, e.reason.clone()));
-    p
-}
-
+/// The `{name}` path parameter of `/v1/templates/{name}`: 400 naming `name`.
 pub fn template_name(raw: &str) -> Result<TemplateName, Problem> {
-    TemplateName::parse(raw).map_err(|e| invalid("name", &e))
+    TemplateName::parse(raw)
+        .map_err(|e| Problem::invalid_parameter("path parameter", "name", e.reason))
 }
 
 /// The `{id}` path parameter of `/v1/letters/{id}`: 400 naming `id`.
@@ -44,12 +36,10 @@ pub fn version(query: &HashMap<String, String>) -> Result<Option<TemplateVersion
         .and_then(|v| TemplateVersion::new(v).ok())
         .map(Some)
         .ok_or_else(|| {
-            invalid(
+            Problem::invalid_parameter(
+                "query parameter",
                 "version",
-                &InvalidValue {
-                    what: "template version",
-                    reason: "must be a whole number from 1".into(),
-                },
+                "must be a whole number from 1",
             )
         })
 }
