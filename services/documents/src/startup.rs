@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
-use cdd_platform::settings::Backend;
+use cdd_platform::service::{Storage, required_with_aws};
 
 use crate::api::{self, AppState};
 use crate::register::DocumentRegister;
@@ -48,22 +48,15 @@ impl Readiness for StoreReadiness {
 
 impl Stores {
     /// Opens the embedded or AWS adapters.
-    pub async fn open(
-        settings: &DocumentsSettings,
-        sdk: Option<&aws_config::SdkConfig>,
-    ) -> anyhow::Result<Self> {
-        match (&settings.common.backend, sdk) {
-            (Backend::Embedded { data_dir }, _) => Ok(Self {
+    pub async fn open(settings: &DocumentsSettings, storage: &Storage) -> anyhow::Result<Self> {
+        match storage {
+            Storage::Embedded { data_dir } => Ok(Self {
                 documents: Arc::new(EmbeddedDocumentStore::open(data_dir)?),
                 content: Arc::new(DirectoryContent::open(&data_dir.join(CONTENT_DIR))?),
             }),
-            (Backend::Aws, Some(sdk)) => {
-                let table = settings.table.clone().ok_or_else(|| {
-                    anyhow::anyhow!("CDD_DOCUMENTS_TABLE is required with the AWS backend")
-                })?;
-                let bucket = settings.bucket.clone().ok_or_else(|| {
-                    anyhow::anyhow!("CDD_DOCUMENTS_BUCKET is required with the AWS backend")
-                })?;
+            Storage::Aws(sdk) => {
+                let table = required_with_aws(&settings.table, "CDD_DOCUMENTS_TABLE")?;
+                let bucket = required_with_aws(&settings.bucket, "CDD_DOCUMENTS_BUCKET")?;
                 Ok(Self {
                     documents: Arc::new(DynamoDocumentStore::new(
                         cdd_platform::aws::dynamodb(sdk),
@@ -79,7 +72,6 @@ impl Stores {
                     ),
                 })
             }
-            (Backend::Aws, None) => anyhow::bail!("the AWS backend needs an SDK configuration"),
         }
     }
 }
@@ -88,12 +80,9 @@ impl Application {
     /// Opens the stores, loads the signing key and binds the port.
     pub async fn build(settings: DocumentsSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
         let common = &settings.common;
-        let sdk = match common.backend {
-            Backend::Aws => Some(cdd_platform::aws::sdk_config(common).await),
-            Backend::Embedded { .. } => None,
-        };
-        let stores = Stores::open(&settings, sdk.as_ref()).await?;
-        let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let storage = Storage::of(common).await;
+        let stores = Stores::open(&settings, &storage).await?;
+        let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
         let register = Arc::new(DocumentRegister::new(
             stores.documents.clone(),
             stores.content.clone(),

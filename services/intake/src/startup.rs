@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use cdd_discovery::{Discovery, DiscoveryConfig};
 use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
-use cdd_platform::settings::Backend;
+use cdd_platform::service::{Storage, required_with_aws};
 
 use crate::api::{self, AppState};
 use crate::casework::{Casework, worker};
@@ -46,21 +46,15 @@ impl Application {
     /// Opens the store, loads the signing key, binds the port.
     pub async fn build(settings: IntakeSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
         let common = &settings.common;
-        let sdk = match common.backend {
-            Backend::Aws => Some(cdd_platform::aws::sdk_config(common).await),
-            Backend::Embedded { .. } => None,
-        };
-        let store: Arc<dyn CustomerStore> = match (&common.backend, &sdk) {
-            (Backend::Embedded { data_dir }, _) => Arc::new(EmbeddedStore::open(data_dir)?),
-            (Backend::Aws, Some(sdk)) => {
-                let table = settings.table.clone().ok_or_else(|| {
-                    anyhow::anyhow!("CDD_INTAKE_TABLE is required with the AWS backend")
-                })?;
+        let storage = Storage::of(common).await;
+        let store: Arc<dyn CustomerStore> = match &storage {
+            Storage::Embedded { data_dir } => Arc::new(EmbeddedStore::open(data_dir)?),
+            Storage::Aws(sdk) => {
+                let table = required_with_aws(&settings.table, "CDD_INTAKE_TABLE")?;
                 Arc::new(DynamoStore::new(cdd_platform::aws::dynamodb(sdk), table))
             }
-            (Backend::Aws, None) => unreachable!("the SDK is configured for the AWS backend"),
         };
-        let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
         let rater = Arc::new(RiskRater::new(FatfLists::bundled()));
         let casework = Arc::new(casework(
             &settings,

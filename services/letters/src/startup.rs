@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
-use cdd_platform::settings::Backend;
+use cdd_platform::service::{Storage, required_with_aws};
 
 use crate::api::{self, AppState};
 use crate::catalogue::TemplateCatalogue;
@@ -53,12 +53,9 @@ impl Readiness for StoreReadiness {
 
 impl Stores {
     /// Opens the embedded or AWS adapters.
-    pub async fn open(
-        settings: &LettersSettings,
-        sdk: Option<&aws_config::SdkConfig>,
-    ) -> anyhow::Result<Self> {
-        match (&settings.common.backend, sdk) {
-            (Backend::Embedded { data_dir }, _) => {
+    pub async fn open(settings: &LettersSettings, storage: &Storage) -> anyhow::Result<Self> {
+        match storage {
+            Storage::Embedded { data_dir } => {
                 let store = Arc::new(EmbeddedStore::open(data_dir)?);
                 let bucket = Arc::new(DirectoryBucket::open(&data_dir.join(OUTBOUND_DIR))?);
                 Ok(Self {
@@ -67,13 +64,9 @@ impl Stores {
                     bucket,
                 })
             }
-            (Backend::Aws, Some(sdk)) => {
-                let table = settings.table.clone().ok_or_else(|| {
-                    anyhow::anyhow!("CDD_LETTERS_TABLE is required with the AWS backend")
-                })?;
-                let bucket = settings.bucket.clone().ok_or_else(|| {
-                    anyhow::anyhow!("CDD_OUTBOUND_BUCKET is required with the AWS backend")
-                })?;
+            Storage::Aws(sdk) => {
+                let table = required_with_aws(&settings.table, "CDD_LETTERS_TABLE")?;
+                let bucket = required_with_aws(&settings.bucket, "CDD_OUTBOUND_BUCKET")?;
                 let store = Arc::new(DynamoStore::new(cdd_platform::aws::dynamodb(sdk), table));
                 Ok(Self {
                     templates: store.clone(),
@@ -85,7 +78,6 @@ impl Stores {
                     )),
                 })
             }
-            (Backend::Aws, None) => anyhow::bail!("the AWS backend needs an SDK configuration"),
         }
     }
 }
@@ -95,11 +87,8 @@ impl Application {
     /// loads the signing key and binds the port.
     pub async fn build(settings: LettersSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
         let common = &settings.common;
-        let sdk = match common.backend {
-            Backend::Aws => Some(cdd_platform::aws::sdk_config(common).await),
-            Backend::Embedded { .. } => None,
-        };
-        let stores = Stores::open(&settings, sdk.as_ref()).await?;
+        let storage = Storage::of(common).await;
+        let stores = Stores::open(&settings, &storage).await?;
         let catalogue = Arc::new(TemplateCatalogue::new(stores.templates.clone()));
         let added = catalogue
             .install_builtins()
@@ -115,7 +104,7 @@ impl Application {
             dir = %fonts.dir().map_or("(built in only)".into(), |d| d.display().to_string()),
             "PDF fonts loaded"
         );
-        let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
         let issuer = Arc::new(LetterIssuer::new(
             stores.letters.clone(),
             stores.bucket.clone(),

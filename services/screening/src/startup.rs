@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use cdd_platform::http::{BoundService, DependencyCheck, Readiness, ServiceRouter, Shutdown};
-use cdd_platform::settings::Backend;
+use cdd_platform::service::{Storage, required_with_aws};
 
 use crate::api::{self, AppState};
 use crate::monitoring::{LiveLists, Monitor, load_from_source};
@@ -59,21 +59,15 @@ impl Application {
     /// fails, naming file and line), loads the signing key, binds the port.
     pub async fn build(settings: ScreeningSettings, shutdown: Shutdown) -> anyhow::Result<Self> {
         let common = &settings.common;
-        let sdk = match common.backend {
-            Backend::Aws => Some(cdd_platform::aws::sdk_config(common).await),
-            Backend::Embedded { .. } => None,
-        };
-        let store: Arc<dyn MonitoringStore> = match (&common.backend, &sdk) {
-            (Backend::Embedded { data_dir }, _) => Arc::new(EmbeddedStore::open(data_dir)?),
-            (Backend::Aws, Some(sdk)) => {
-                let table = settings.table.clone().ok_or_else(|| {
-                    anyhow::anyhow!("CDD_SCREENING_TABLE is required with the AWS backend")
-                })?;
+        let storage = Storage::of(common).await;
+        let store: Arc<dyn MonitoringStore> = match &storage {
+            Storage::Embedded { data_dir } => Arc::new(EmbeddedStore::open(data_dir)?),
+            Storage::Aws(sdk) => {
+                let table = required_with_aws(&settings.table, "CDD_SCREENING_TABLE")?;
                 Arc::new(DynamoStore::new(cdd_platform::aws::dynamodb(sdk), table))
             }
-            (Backend::Aws, None) => unreachable!("the SDK is configured for the AWS backend"),
         };
-        let s3 = match (&settings.lists, &sdk) {
+        let s3 = match (&settings.lists, storage.sdk()) {
             (ListSource::S3 { .. }, Some(sdk)) => Some(cdd_platform::aws::s3(sdk)),
             _ => None,
         };
@@ -89,7 +83,7 @@ impl Application {
         crate::monitoring::reload::announce(&first);
         let lists = Arc::new(LiveLists::new(first, settings.lists.clone(), s3));
         let monitor = Arc::new(Monitor::new(lists.clone(), store));
-        let auth = cdd_platform::service::authenticator(common, sdk.as_ref()).await?;
+        let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
         let bound = ServiceRouter {
             service: "screening",
             api: api::routes(AppState {

@@ -81,6 +81,29 @@ pub enum JournalError {
     Encode(String),
 }
 
+/// Gives a store's error type (one with `Corrupt(String)` and
+/// `Unavailable(String)` variants) its `From<JournalError>`, the same in every
+/// embedded store: an entry that cannot be written as JSON is corrupt data;
+/// any other failure leaves the store unavailable for now (writes resume by
+/// themselves, see the module documentation).
+///
+/// ```ignore
+/// cdd_platform::store_error_from_journal!(StoreError);
+/// ```
+#[macro_export]
+macro_rules! store_error_from_journal {
+    ($error:ty) => {
+        impl ::core::convert::From<$crate::journal::JournalError> for $error {
+            fn from(e: $crate::journal::JournalError) -> Self {
+                match e {
+                    $crate::journal::JournalError::Encode(reason) => Self::Corrupt(reason),
+                    other => Self::Unavailable(other.to_string()),
+                }
+            }
+        }
+    };
+}
+
 enum Message {
     /// Entry `seq`, made in `epoch`, as one line.
     Entry { epoch: u64, seq: u64, line: Vec<u8> },
@@ -649,6 +672,29 @@ impl<S: Replayed> JournaledState<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum StoreError {
+        Corrupt(String),
+        Unavailable(String),
+    }
+    crate::store_error_from_journal!(StoreError);
+
+    #[test]
+    fn a_journal_failure_is_corrupt_only_when_it_cannot_be_encoded() {
+        assert_eq!(
+            StoreError::from(JournalError::Encode("key must be a string".into())),
+            StoreError::Corrupt("key must be a string".into())
+        );
+        assert_eq!(
+            StoreError::from(JournalError::WriteFailed("No space left on device".into())),
+            StoreError::Unavailable("journal write failed: No space left on device".into())
+        );
+        assert_eq!(
+            StoreError::from(JournalError::Stopped),
+            StoreError::Unavailable("the journal writer has stopped".into())
+        );
+    }
 
     /// The numbers written so far.
     #[derive(Default)]

@@ -1,5 +1,6 @@
 //! Start-up shared by every service's `main` (and by tests and `cdd up`).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,46 @@ use aws_config::SdkConfig;
 use crate::auth::Authenticator;
 use crate::http::{Shutdown, shutdown_signal};
 use crate::secrets::{FileSecret, SecretsManagerSecret};
-use crate::settings::{AuthKeySource, CommonSettings, EnvReader, LogFormat};
+use crate::settings::{AuthKeySource, Backend, CommonSettings, EnvReader, LogFormat};
+
+/// Where a service keeps its state, with what it needs to reach it: the
+/// embedded data directory, or AWS with the SDK configuration (DynamoDB, S3,
+/// Secrets Manager, or an emulator at `AWS_ENDPOINT_URL`). Each startup
+/// matches on this once, so an AWS backend without an SDK configuration
+/// cannot be written.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    Embedded { data_dir: PathBuf },
+    Aws(SdkConfig),
+}
+
+impl Storage {
+    /// The storage `settings` name (the SDK configuration is read here).
+    pub async fn of(settings: &CommonSettings) -> Self {
+        match &settings.backend {
+            Backend::Embedded { data_dir } => Self::Embedded {
+                data_dir: data_dir.clone(),
+            },
+            Backend::Aws => Self::Aws(crate::aws::sdk_config(settings).await),
+        }
+    }
+
+    /// The SDK configuration, with the AWS backend.
+    pub fn sdk(&self) -> Option<&SdkConfig> {
+        match self {
+            Self::Embedded { .. } => None,
+            Self::Aws(sdk) => Some(sdk),
+        }
+    }
+}
+
+/// A setting only the AWS backend needs (a table, a bucket): its value, or
+/// an error naming the variable.
+pub fn required_with_aws<T: Clone>(value: &Option<T>, variable: &str) -> anyhow::Result<T> {
+    value
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("{variable} is required with the AWS backend"))
+}
 
 /// The soonest a failed signature may trigger another key refresh (or the
 /// key's maximum age, when that is shorter).

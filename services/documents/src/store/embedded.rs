@@ -21,7 +21,7 @@ use std::time::Duration;
 use anyhow::Context;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
-use cdd_platform::journal::{JournalError, JournaledState, Replayed};
+use cdd_platform::journal::{JournaledState, Replayed};
 use cdd_platform::private_files;
 use sha2::{Digest, Sha256};
 
@@ -55,14 +55,7 @@ impl Replayed for State {
     }
 }
 
-impl From<JournalError> for StoreError {
-    fn from(e: JournalError) -> Self {
-        match e {
-            JournalError::Encode(e) => StoreError::Corrupt(e),
-            other => StoreError::Unavailable(other.to_string()),
-        }
-    }
-}
+cdd_platform::store_error_from_journal!(StoreError);
 
 /// Document metadata in a journal.
 pub struct EmbeddedDocumentStore {

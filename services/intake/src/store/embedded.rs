@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use cdd_platform::journal::{JournalError, JournaledState, Replayed};
+use cdd_platform::journal::{JournaledState, Replayed};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -119,14 +119,7 @@ impl State {
     }
 }
 
-impl From<JournalError> for StoreError {
-    fn from(e: JournalError) -> Self {
-        match e {
-            JournalError::Encode(e) => StoreError::Corrupt(e),
-            other => StoreError::Unavailable(other.to_string()),
-        }
-    }
-}
+cdd_platform::store_error_from_journal!(StoreError);
 
 /// The embedded adapter.
 pub struct EmbeddedStore {

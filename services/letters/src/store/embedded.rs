@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use async_trait::async_trait;
 use bytes::Bytes;
-use cdd_platform::journal::{JournalError, JournaledState, Replayed};
+use cdd_platform::journal::{JournaledState, Replayed};
 use cdd_platform::private_files;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -89,14 +89,7 @@ impl State {
     }
 }
 
-impl From<JournalError> for StoreError {
-    fn from(e: JournalError) -> Self {
-        match e {
-            JournalError::Encode(e) => StoreError::Corrupt(e),
-            other => StoreError::Unavailable(other.to_string()),
-        }
-    }
-}
+cdd_platform::store_error_from_journal!(StoreError);
 
 /// Templates, letters and idempotency records in a journal.
 pub struct EmbeddedStore {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use async_trait::async_trait;
-use cdd_platform::journal::{JournalError, JournaledState, Replayed};
+use cdd_platform::journal::{JournaledState, Replayed};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -85,14 +85,7 @@ impl Replayed for State {
     }
 }
 
-impl From<JournalError> for StoreError {
-    fn from(e: JournalError) -> Self {
-        match e {
-            JournalError::Encode(e) => StoreError::Corrupt(e),
-            other => StoreError::Unavailable(other.to_string()),
-        }
-    }
-}
+cdd_platform::store_error_from_journal!(StoreError);
 
 /// The embedded adapter.
 pub struct EmbeddedStore {
