@@ -20,7 +20,7 @@ use crate::settings::{AuthKeySource, Backend, CommonSettings, EnvReader, LogForm
 #[derive(Debug, Clone)]
 pub enum Storage {
     Embedded { data_dir: PathBuf },
-    Aws(SdkConfig),
+    Aws(Box<SdkConfig>),
 }
 
 impl Storage {
@@ -30,7 +30,7 @@ impl Storage {
             Backend::Embedded { data_dir } => Self::Embedded {
                 data_dir: data_dir.clone(),
             },
-            Backend::Aws => Self::Aws(crate::aws::sdk_config(settings).await),
+            Backend::Aws => Self::Aws(Box::new(crate::aws::sdk_config(settings).await)),
         }
     }
 
@@ -38,7 +38,7 @@ impl Storage {
     pub fn sdk(&self) -> Option<&SdkConfig> {
         match self {
             Self::Embedded { .. } => None,
-            Self::Aws(sdk) => Some(sdk),
+            Self::Aws(sdk) => Some(sdk.as_ref()),
         }
     }
 }
