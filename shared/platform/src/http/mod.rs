@@ -13,7 +13,5 @@ mod server;
 
 pub use context::{REQUEST_ID_HEADER, RequestId};
 pub use health::{DependencyCheck, Readiness, probe_live};
-pub use preconditions::{
-    IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, IdempotencyKey, IfMatch, MAX_IDEMPOTENCY_KEY_LEN, etag,
-};
+pub use preconditions::{IF_MATCH_HEADER, IdempotencyKey, IfMatch, MAX_IDEMPOTENCY_KEY_LEN, etag};
 pub use server::{BoundService, Connections, ServiceRouter, Shutdown, serve, shutdown_signal};

@@ -13,10 +13,10 @@ use http::header::IF_MATCH;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue};
 
-use crate::problem::{self, FieldError, Problem};
+// The header's name, as the callers send it.
+use cdd_contracts::IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_HEADER;
 
-/// The `Idempotency-Key` header's name as written in documents and errors.
-pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+use crate::problem::{self, FieldError, Problem};
 
 /// The longest `Idempotency-Key` accepted.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
