@@ -149,3 +149,22 @@ async fn a_character_no_font_has_is_refused_by_code_point() {
     }
     app.stop().await;
 }
+
+#[test]
+fn check_settings_names_a_missing_font_and_its_package() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_letters"))
+        .arg("--check-settings")
+        .env_clear()
+        .env("CDD_ENV", "local")
+        .env("CDD_DATA_DIR", empty.path())
+        .env("CDD_LETTERS_FONTS_DIR", empty.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("CDD_LETTERS_FONTS_DIR"), "{stderr}");
+    assert!(stderr.contains("NotoSansArabic-Regular.ttf"), "{stderr}");
+    assert!(stderr.contains("wqy-microhei.ttc"), "{stderr}");
+    assert!(stderr.contains("fonts-noto-core"), "{stderr}");
+}

@@ -153,3 +153,27 @@ fn characters_no_font_has_are_refused_by_code_point_for_pdf_only() {
             .contains("Ana \u{0378}")
     );
 }
+
+#[test]
+fn a_long_line_without_spaces_wraps_between_clusters() {
+    // Chinese and Thai write an address without spaces between words: the
+    // line is cut between characters (Thai: never before a vowel or tone
+    // mark) and every character is still there.
+    let chinese =
+        "北京市朝阳区建国门外大街一号国际贸易中心三期写字楼第八十八层八八零八室".repeat(2);
+    let thai = "อาคารสาทรซิตี้ทาวเวอร์ชั้นยี่สิบห้าถนนสาทรใต้แขวงทุ่งมหาเมฆเขตสาทรกรุงเทพมหานคร";
+    let data = serde_json::json!({
+        "customer_name": "王小明",
+        "reference": "CDD-2026-000123",
+        "address": [chinese, thai],
+        "documents": ["Passport"],
+    });
+    let letter = render("rfi", data, LetterFormat::Pdf);
+    let text = pdftotext(&letter.bytes);
+    let joined: String = text.split_whitespace().collect();
+    assert!(joined.contains(&chinese), "{text}");
+    assert!(joined.contains(thai), "{text}");
+    // It did wrap: no line holds the whole address line.
+    assert!(text.lines().all(|l| !l.contains(&chinese)), "{text}");
+    assert_eq!(page_count(&letter.bytes), 1);
+}
