@@ -1,7 +1,8 @@
 //! A step the other service refuses for what was asked (not because it is
 //! down) stops: it leaves the pending steps, the case says why in that
 //! service's words, the audit trail records it once, and the worker does not
-//! retry it. Here the PDF renderer refuses a name its fonts cannot print.
+//! retry it. Here the PDF renderer refuses a name with a character no font
+//! has (an unassigned code point; every script has a font).
 
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ async fn a_letter_the_renderer_refuses_fails_its_step_with_the_reason_and_is_not
     let staff = Staff::new();
     let applicant = json!({
         "kind": "individual",
-        "name": "王小明",
+        "name": "Ana Pop \u{0378}",
         "birth_date": "1984-03-02",
         "nationalities": ["CN"],
         "country_of_residence": "GB",
@@ -33,7 +34,7 @@ async fn a_letter_the_renderer_refuses_fails_its_step_with_the_reason_and_is_not
     assert_eq!(failed[0]["step"], "request_information");
     let reason = failed[0]["reason"].as_str().unwrap();
     assert!(
-        reason.contains("letters service refused") && reason.contains('王'),
+        reason.contains("letters service refused") && reason.contains("U+0378"),
         "the reason names the service and what it could not print: {reason}"
     );
 
