@@ -18,12 +18,12 @@
 //! A file is looked for in the directory and the folders below it (three
 //! levels, so Debian's `/usr/share/fonts` works as it is), as it is or
 //! gzipped (`name.gz`: the container image keeps them so, 3.5 MB instead of
-//! 8 MB). Every file must be
-//! there, parse, and have the glyphs of its script: otherwise loading fails
-//! with every problem named, and the service refuses to start rather than
-//! failing letters one by one. The fallback scripts have Regular faces only:
-//! bold text in them is drawn with a thin outline stroke added (synthetic
-//! bold).
+//! 8 MB). Every file must be there, parse, and have the glyphs of its
+//! script: otherwise loading fails with every problem named, and the service
+//! refuses to start rather than failing letters one by one. The fallback
+//! scripts have Regular faces only: bold text in them is drawn with a thin
+//! outline stroke added (synthetic bold). Han is drawn with WenQuanYi's
+//! Chinese glyph forms, Japanese names included.
 
 use std::collections::BTreeMap;
 use std::fmt;
