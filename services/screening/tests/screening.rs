@@ -72,6 +72,67 @@ fn compare_survives_the_usual_variations() {
     assert_eq!(score(p, "Ayman al Zawahiri", "AL ZAWAHIRI, Ayman"), 1.0);
 }
 
+/// The forms other languages and scripts give a name, each by a general
+/// rule (fictional names, so no rule can know them).
+#[test]
+fn compare_meets_the_forms_languages_and_scripts_write() {
+    let p = EntityKind::Person;
+    let method_of = |a: &str, b: &str, listed: &str| {
+        let c = compare(p, a, b).unwrap();
+        assert!(c.is_match, "{a} vs {b}: {} {:?}", c.score, c.explanation);
+        c.explanation
+            .unwrap()
+            .matched
+            .into_iter()
+            .find(|m| m.listed == listed)
+            .map(|m| m.method)
+    };
+    // A Lithuanian ending on another spelling of the given name.
+    assert_eq!(
+        method_of("Aliaksandras Zhukouski", "ZHUKOUSKI, Alyaksandr", "alyaksandr"),
+        Some(MatchMethod::Inflection)
+    );
+    // Dutch oe and sj: the same shape once vowels are folded.
+    assert_eq!(
+        method_of("Igor Moerasjov", "MURASHOV, Igor", "murashov"),
+        Some(MatchMethod::Phonetic)
+    );
+    // `عبد ال…` is one element (Abdul), and a join of the query's words
+    // meets a listed word by loose key.
+    method_of("عبد الرحمن خليل", "ABDULRAHMAN KHALIL", "abdulrahman");
+    method_of("عبد الرحمن خليل", "ABDUL RAHMAN KHALIL", "abdul");
+    method_of("نصير الدين كامل", "NASIRUDDIN KAMIL", "nasiruddin");
+    // The article assimilated to a sun letter (as-Sabbagh, Essabbagh).
+    method_of("خالد الصباغ", "KHALED ESSABBAGH", "essabbagh");
+    // With a hamza the alef is the name's own vowel, not the article.
+    method_of("ألبرت كارتر", "CARTER, Albert", "albert");
+    // A one-consonant word from a script without vowels (علي, Ali).
+    method_of("علي محمود كريمي", "KARIMI, Ali Mahmoud", "ali");
+    // A patronymic in kana, and a Romanian one.
+    method_of(
+        "ボリス・ニコラエヴィチ・ベロフ",
+        "BELOV, Boris Nikolaevich",
+        "boris",
+    );
+    method_of(
+        "Mihail Nikolaevici Belov",
+        "BELOV, Mikhail Nikolaevich",
+        "nikolaevich",
+    );
+    // Two different patronymics in Latin letters are two fathers.
+    let s = score(
+        p,
+        "Mikhail Vladimirovich Belov",
+        "BELOV, Mikhail Nikolaevich",
+    );
+    assert!(s < MATCH_THRESHOLD, "other patronymic: {s}");
+    // A sound-alike letter costs half an edit (Cyrillic в for w).
+    assert!(
+        score(p, "Тендаи Мангва", "MANGWA, Tendai")
+            > score(p, "Тендаи Мангта", "MANGWA, Tendai")
+    );
+}
+
 #[test]
 fn screening_finds_listed_people_with_explanations() {
     let s = screener();

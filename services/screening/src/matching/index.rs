@@ -47,10 +47,12 @@ use crate::matching::legal_forms;
 use crate::matching::normalize::{NameToken, normalise, token_weight};
 use crate::matching::scoring::{
     Edge, ListedName, MAX_TOKENS, PairSim, PairSimilarity, QueryName, SCRIPT_HAN_MIN_CLASSES,
-    SCRIPT_MAX_CLASSES, SCRIPT_NEAR_MIN_CLASSES, TWO_EDIT_MAX_LEN, TWO_EDIT_MIN_LEN, TokenInfo,
-    inflection_stems, is_anchor_weight, score_upper_bound, token_similarity,
+    SCRIPT_JOIN_MIN_CLASSES, SCRIPT_MAX_CLASSES, SCRIPT_NEAR_MIN_CLASSES, TWO_EDIT_MAX_LEN,
+    TWO_EDIT_MIN_LEN, TokenInfo, inflection_stems, is_anchor_weight, mask_weight,
+    score_upper_bound, token_similarity,
 };
 use crate::matching::transliterate::Script;
+use crate::matching::variants::canonical;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
@@ -474,8 +476,12 @@ impl ScreeningIndex {
             .enumerate()
             .filter(|(_, t)| !t.number)
             .flat_map(|(id, t)| {
-                inflection_stems(&t.text)
-                    .map(move |stem| (short_key(fnv(&[stem.as_bytes()])), id as u32))
+                // Each stem, and its variant group's canonical spelling.
+                inflection_stems(&t.text).flat_map(move |stem| {
+                    std::iter::once(stem)
+                        .chain(canonical(stem))
+                        .map(move |s| (short_key(fnv(&[s.as_bytes()])), id as u32))
+                })
             })
             .collect();
         ix.stems = KeyTable::new(stems);
@@ -574,8 +580,17 @@ impl ScreeningIndex {
             }
         }
         // A join of two query words only pairs as exact, variant or one
-        // edit (`scoring::joinable`): nothing else to look up.
+        // edit (`scoring::joinable`), or by an equal loose key of three
+        // classes or more (not Han): nothing else to look up.
         if q.number || joined {
+            if joined && q.loose.len() >= SCRIPT_JOIN_MIN_CLASSES && q.script != Script::Han {
+                let table = if q.script == Script::Alphabetic {
+                    &self.loose_listed
+                } else {
+                    &self.loose_all
+                };
+                ids.extend(table.get(fnv(&[q.loose.as_bytes()])));
+            }
             return self.confirmed(q, ids);
         }
         for related in q.nicknames {
@@ -586,8 +601,14 @@ impl ScreeningIndex {
         }
         // Listed words that are ours with an ending, and ours less one.
         ids.extend(self.stems.get(fnv(&[q.text.as_bytes()])));
+        if let Some(c) = q.canonical {
+            ids.extend(self.stems.get(fnv(&[c.as_bytes()])));
+        }
         for stem in inflection_stems(&q.text) {
             self.exact_ids(stem, ids);
+            if let Some(v) = canonical(stem).and_then(|c| self.variants.get(c)) {
+                ids.extend_from_slice(v);
+            }
         }
         if q.weight >= 1.0 && (TWO_EDIT_MIN_LEN..=TWO_EDIT_MAX_LEN).contains(&q.text.len()) {
             for key in deletion_keys2(q.text.as_bytes()) {
@@ -720,12 +741,12 @@ impl ScreeningIndex {
             }
             walk(m, t.weight, i as u16, 1 << i, scratch);
         }
-        for (p, m) in tables.joined.iter().enumerate().take(n_q.saturating_sub(1)) {
-            let q_weight = weights[p] + weights[p + 1];
+        for (p, (m, &q_mask)) in tables.joined.iter().zip(&query.join_masks).enumerate() {
+            let q_weight = mask_weight(q_mask, &query.tokens);
             if q_weight < 1.0 {
                 untracked_listed += heaviest(m);
             }
-            walk(m, q_weight, (n_q + p) as u16, 0b11 << p, scratch);
+            walk(m, q_weight, (n_q + p) as u16, q_mask, scratch);
         }
         let mut out = Vec::new();
         for &n in &scratch.touched {

@@ -196,6 +196,9 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
 /// kept (Russian and Belarusian patronymics, romanised by English, French,
 /// German, Czech, Hungarian, Polish and Scandinavian rules).
 const PATRONYMIC_ENDINGS: &[(&str, &str)] = &[
+    ("ovichius", "ovich"),
+    ("evichius", "evich"),
+    ("awitsch", "ovich"),
     ("ovitsch", "ovich"),
     ("owitsch", "ovich"),
     ("evitsch", "evich"),
@@ -210,6 +213,10 @@ const PATRONYMIC_ENDINGS: &[(&str, &str)] = &[
     ("evics", "evich"),
     ("owicz", "ovich"),
     ("ewicz", "evich"),
+    ("ovici", "ovich"),
+    ("evici", "evich"),
+    ("ovichs", "ovich"),
+    ("evichs", "evich"),
     ("ovych", "ovich"),
     ("evych", "evich"),
     ("avich", "ovich"),
@@ -218,6 +225,32 @@ const PATRONYMIC_ENDINGS: &[(&str, &str)] = &[
     ("owna", "ovna"),
     ("ewna", "evna"),
     ("avna", "ovna"),
+];
+
+/// The same endings as scripts that lose distinctions romanise them
+/// (Japanese `ヴィチ` vuichi, Korean `비치` bichi, Arabic `فيتش` fytsh,
+/// Persian `ویچ` wych, Chinese `维奇` weiqi, Hebrew `ביץ'` byts, Greek
+/// `βιτς` vits, Georgian `ვიჩი` vichi; and the feminine `-vna`). Only for
+/// words from those scripts, where the ending is all the evidence there is.
+const SCRIPT_PATRONYMIC_ENDINGS: &[(&str, &str)] = &[
+    ("vuichi", "vich"),
+    ("vichi", "vich"),
+    ("bichi", "vich"),
+    ("fytsh", "vich"),
+    ("fitsh", "vich"),
+    ("wych", "vich"),
+    ("vych", "vich"),
+    ("weiqi", "vich"),
+    ("byts", "vich"),
+    ("vits", "vich"),
+    ("wich", "vich"),
+    ("bich", "vich"),
+    ("vich", "vich"),
+    ("beuna", "vna"),
+    ("vuna", "vna"),
+    ("buna", "vna"),
+    ("fna", "vna"),
+    ("vna", "vna"),
 ];
 
 fn set(words: &[&'static str]) -> FxHashSet<&'static str> {
@@ -471,9 +504,28 @@ pub fn normalise(kind: EntityKind, name: &str) -> NormalisedName {
             }
             leading = false;
             let mut t = t.clone();
+            let script_ending = || {
+                SCRIPT_PATRONYMIC_ENDINGS
+                    .iter()
+                    .find(|(e, _)| t.text.len() >= e.len() + 4 && t.text.ends_with(e))
+                    .filter(|_| t.script != Script::Alphabetic)
+                    .map(|(e, c)| {
+                        // The vowel before the ending, if written, is kept.
+                        let vowel = t.text[..t.text.len() - e.len()].ends_with(['e', 'o']);
+                        let c: &'static str = match (*c, vowel) {
+                            ("vich", true) => "vich",
+                            ("vich", false) => "ovich",
+                            (_, true) => "vna",
+                            _ => "ovna",
+                        };
+                        (*e, c)
+                    })
+            };
             if let Some((ending, canonical)) = PATRONYMIC_ENDINGS
                 .iter()
+                .map(|(e, c)| (*e, *c))
                 .find(|(e, _)| t.text.len() >= e.len() + 3 && t.text.ends_with(e))
+                .or_else(script_ending)
             {
                 let stem = &t.text[..t.text.len() - ending.len()];
                 let became = format!("{stem}{canonical}");

@@ -32,7 +32,17 @@ fn is_vowel(c: u8) -> bool {
 /// The key, or an empty string for tokens with digits or fewer than two
 /// consonant classes (too little to compare phonetically).
 pub fn phonetic_key(token: &str) -> String {
-    key(token, false)
+    with_two_classes(key(token, false))
+}
+
+/// The key, if it has the two consonant classes a spelling comparison
+/// needs.
+fn with_two_classes(key: String) -> String {
+    if key.bytes().filter(|&c| c != b'A').count() < 2 {
+        String::new()
+    } else {
+        key
+    }
 }
 
 /// The key as French, German and Polish spell Slavic names: `j` is zh
@@ -40,7 +50,7 @@ pub fn phonetic_key(token: &str) -> String {
 /// neither letter (the key is then the plain one).
 pub fn slavic_key(token: &str) -> String {
     if token.bytes().any(|c| c == b'j' || c == b'w') {
-        key(token, true)
+        with_two_classes(key(token, true))
     } else {
         String::new()
     }
@@ -126,10 +136,6 @@ fn key(token: &str, slavic: bool) -> String {
         }
         i += width;
     }
-    let consonants = out.iter().filter(|&&c| c != b'A').count();
-    if consonants < 2 {
-        return String::new();
-    }
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -139,10 +145,11 @@ fn key(token: &str, slavic: bool) -> String {
 /// So `l` and `r` are one class, as are `m`/`n` and `b`/`p`/`f`/`v`;
 /// vowels, `h`, `w` and `y` are left out, and repeats collapse even across
 /// a vowel (`mhmd` and `Mohammed` both give `NT`). Empty for tokens with
-/// digits or no consonant; the scorer trusts a one-class key only in short
-/// words (`aly`/`Ali`).
+/// digits or no consonant; a word of one consonant has a one-class key
+/// (`aly` and `Ali` give `L`, `th` and `Taha` give `T`), which the scorer
+/// trusts only in short words.
 pub fn loose_key(token: &str) -> String {
-    let strict = phonetic_key(token);
+    let strict = key(token, false);
     let mut out: Vec<u8> = Vec::with_capacity(strict.len());
     for c in strict.bytes() {
         let c = match c {
@@ -184,6 +191,9 @@ mod tests {
         assert_ne!(lk("smith"), lk("jones"));
         assert_eq!(lk("a1"), "");
         assert_eq!(lk("aly"), lk("ali"));
+        assert_eq!(lk("aly"), "L");
+        assert_eq!(lk("th"), lk("taha"));
+        assert_eq!(lk("eun"), lk("un"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! | exact           | same token                                             | 1.0        |
 //! | variant         | same group in the variant table (Mohammed/Muhammad, al/el) | 0.95   |
 //! | nickname        | one is a nickname of the other (Bob/Robert, Sasha/Aleksandr) | 0.9  |
-//! | inflection      | one is the other plus a nominative ending (Putinas/Putin) | 0.9     |
+//! | inflection      | one is the other, or its spelling variant, plus a nominative ending (Putinas/Putin, Aliaksandras/Alyaksandr) | 0.9 |
 //! | fuzzy           | one edit apart, both ≥ 4 letters (typo, transposition) | 1 − 1.2/len |
 //! | two_edits       | two edits apart, distinctive words of 8–24 letters     | 1 − 2.4/len |
 //! | phonetic        | same phonetic key (or its Slavic reading: j as zh, w as v), 3+ consonant classes (2 in a person's words of 6+ letters), ≤ 2 edits (3 in a person's long words) | 0.85 (0.8) |
@@ -18,8 +18,9 @@
 //! | split           | two adjacent query tokens = one listed token           | inner × 0.97 |
 //!
 //! Merged and split pairs accept only exact, variant and one-edit fuzzy
-//! inner matches: a phonetic or loose key over a joined string is far too
-//! loose.
+//! inner matches, and a transliteration (not from Han) whose loose keys
+//! are equal with three classes or more (`njyb allh`/`Najibullah`): a phonetic key, or a
+//! loose key one class apart, over a joined string is far too loose.
 //!
 //! Pairs are assigned greedily, best first, each token used once, so token
 //! order does not matter. Each token has a weight (1.0; particles such as
@@ -108,6 +109,9 @@ const SCRIPT_SHORT_SIMILARITY: f32 = 0.9;
 const SCRIPT_ONE_CLASS_SIMILARITY: f32 = 0.85;
 const SCRIPT_NEAR_SIMILARITY: f32 = 0.85;
 const SCRIPT_HAN_SIMILARITY: f32 = 0.88;
+/// Fewest loose classes for a transliteration pair inside a merged or
+/// split pair.
+pub(crate) const SCRIPT_JOIN_MIN_CLASSES: usize = 3;
 /// Longest words compared on a one-class loose key.
 pub(crate) const SCRIPT_ONE_CLASS_MAX_LEN: usize = 4;
 /// Similarity factor applied to merged and split pairs.
@@ -225,7 +229,16 @@ pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<PairSim> 
         if best.is_none_or(|(s, _)| sim > s) {
             best = Some((sim, method));
         }
-        if joinable(method) && join.is_none_or(|(s, _)| sim > s) {
+        // A loose key over a joined string is trusted only when equal with
+        // three classes or more, and never for Han, which squeezes any
+        // name into a few syllables (`abdal rhmn` and `Abdul Rahman`, `njyb
+        // allh` and `Najibullah`; not `卢卡申科` and `Alex Cheng`).
+        let strong_script = method == MatchMethod::Transliteration
+            && sim >= SCRIPT_EQUAL_SIMILARITY
+            && a.loose.len() >= SCRIPT_JOIN_MIN_CLASSES
+            && a.script != Script::Han
+            && b.script != Script::Han;
+        if (joinable(method) || strong_script) && join.is_none_or(|(s, _)| sim > s) {
             join = Some((sim, method));
         }
     };
@@ -269,20 +282,46 @@ pub(crate) fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<PairSim> 
         } else {
             2
         };
-        let close = levenshtein_within(a.text.as_bytes(), b.text.as_bytes(), max_edits).is_some();
+        // Close spellings, or the same shape once vowels are folded: the
+        // vowels are where languages' spellings of one name differ most
+        // (`Loekasjenko`/`Lukashenka`, `Miedwiediew`/`Medvedev`).
+        let close = levenshtein_within(a.text.as_bytes(), b.text.as_bytes(), max_edits).is_some()
+            || within_one_edit(&vowel_shape(&a.text), &vowel_shape(&b.text));
         if close && classes >= 3 {
             offer(PHONETIC_SIMILARITY, MatchMethod::Phonetic);
         } else if close && a.person && classes == 2 && la.min(lb) >= 6 {
             offer(PHONETIC_SHORT_SIMILARITY, MatchMethod::Phonetic);
         }
     }
-    if let Some(sim) = inflection_similarity(&a.text, &b.text) {
+    if let Some(sim) = inflection_similarity(a, b) {
         offer(sim, MatchMethod::Inflection);
     }
     if let Some(sim) = script_similarity(a, b) {
         offer(sim, MatchMethod::Transliteration);
     }
     best.map(|best| PairSim { best, join })
+}
+
+/// A word's shape for comparing spellings of one name across languages:
+/// each run of vowels one `a`, `w` as `v` (German and Polish write v as
+/// w), `q` as `k`, doubled letters once, and an `h` after a consonant
+/// left out (`gh`, `kh`, `dh`: `Ghassem`/`Qasem`).
+fn vowel_shape(text: &str) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    for c in text.bytes() {
+        let c = match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => b'a',
+            b'w' => b'v',
+            b'q' => b'k',
+            c => c,
+        };
+        let last = out.last().copied();
+        if last == Some(c) || (c == b'h' && last.is_some_and(|l| l != b'a')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Nominative endings Lithuanian and Latvian add to names (and the plural
@@ -299,11 +338,25 @@ pub(crate) fn inflection_stems(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn inflection_similarity(a: &str, b: &str) -> Option<f32> {
-    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
-    let ending = long.strip_prefix(short)?;
-    (short.len() >= INFLECTION_MIN_STEM && INFLECTION_ENDINGS.contains(&ending))
-        .then_some(INFLECTION_SIMILARITY)
+/// One word is the other with a nominative ending, or a spelling variant
+/// of it with one (`Aliaksandras` against `Alyaksandr`).
+fn inflection_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<f32> {
+    let (short, long) = if a.text.len() < b.text.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if let Some(ending) = long.text.strip_prefix(&*short.text)
+        && short.text.len() >= INFLECTION_MIN_STEM
+        && INFLECTION_ENDINGS.contains(&ending)
+    {
+        return Some(INFLECTION_SIMILARITY);
+    }
+    let variant_of = |inflected: &TokenInfo, other: &TokenInfo| {
+        other.canonical.is_some()
+            && inflection_stems(&inflected.text).any(|stem| canonical(stem) == other.canonical)
+    };
+    (variant_of(a, b) || variant_of(b, a)).then_some(INFLECTION_SIMILARITY)
 }
 
 /// Shortest tokens compared at two edits (shorter ones turn into other
@@ -340,7 +393,11 @@ pub(crate) fn script_similarity(a: &TokenInfo, b: &TokenInfo) -> Option<f32> {
     }
     if ka == kb {
         return match ka.len() {
-            1 if a.text.len().max(b.text.len()) <= SCRIPT_ONE_CLASS_MAX_LEN => {
+            // One consonant: short words only, and never a name word
+            // against a particle (`aly` is `Ali`, not `al`).
+            1 if a.text.len().max(b.text.len()) <= SCRIPT_ONE_CLASS_MAX_LEN
+                && (a.weight >= 1.0) == (b.weight >= 1.0) =>
+            {
                 Some(SCRIPT_ONE_CLASS_SIMILARITY)
             }
             1 => None,
@@ -421,8 +478,13 @@ pub struct NameExplanation {
 #[derive(Debug, Clone)]
 pub(crate) struct QueryName {
     pub tokens: Vec<TokenInfo>,
-    /// `tokens[i] + tokens[i + 1]`, for split pairs.
+    /// Adjacent tokens written as one, for split pairs: every two, every
+    /// three whose middle one is the Arabic article (`slah al dyn` as
+    /// `Salahuddin`, `nasir ud din` as `Nasiruddin`), and the article
+    /// assimilated to a sun letter (`al sbar` as `Essabar`).
     pub joined: Vec<TokenInfo>,
+    /// The query tokens each join covers, as a bit mask.
+    pub join_masks: Vec<u64>,
     pub legal_forms: u64,
     pub rules: Vec<NameRule>,
 }
@@ -430,6 +492,35 @@ pub(crate) struct QueryName {
 impl QueryName {
     pub fn new(name: NormalisedName) -> Self {
         let (mut tokens, mut joined) = token_infos(&name);
+        let n = name.tokens.len().min(MAX_TOKENS);
+        joined.truncate(n.saturating_sub(1));
+        let mut join_masks: Vec<u64> = (0..joined.len()).map(|p| 0b11 << p).collect();
+        for (p, w) in name.tokens[..n].windows(3).enumerate() {
+            if ARTICLE_FORMS.contains(&w[1].text.as_str())
+                && token_weight(&w[0].text) >= 1.0
+                && token_weight(&w[2].text) >= 1.0
+            {
+                joined.push(TokenInfo::new(
+                    &format!("{}{}{}", w[0].text, w[1].text, w[2].text),
+                    w[0].script.max(w[1].script).max(w[2].script),
+                ));
+                join_masks.push(0b111 << p);
+            }
+        }
+        // The article before a sun letter is said, and often written, as
+        // that letter doubled (`al-Sabbar` as `Essabar`, `al-Shibh` as
+        // `Ash-Shibh`): that reading of each `al` + word too.
+        for (p, w) in name.tokens[..n].windows(2).enumerate() {
+            let sun = w[1].text.starts_with(['t', 'd', 'r', 'z', 's', 'n']);
+            if (w[0].text == "al" || w[0].text == "el") && sun && token_weight(&w[1].text) >= 1.0 {
+                let doubled = &w[1].text[..1];
+                joined.push(TokenInfo::new(
+                    &format!("a{doubled}{}", w[1].text),
+                    w[0].script.max(w[1].script),
+                ));
+                join_masks.push(0b11 << p);
+            }
+        }
         let person = name.kind == EntityKind::Person;
         for t in tokens.iter_mut().chain(joined.iter_mut()) {
             t.person = person;
@@ -437,11 +528,19 @@ impl QueryName {
         QueryName {
             tokens,
             joined,
+            join_masks,
             legal_forms: legal_forms::mask(&name.legal_forms),
             rules: name.rules,
         }
     }
 }
+
+/// The Arabic article as Latin forms write it inside a compound name,
+/// assimilated or not (`ud-Din`, `ur-Rahman`, `as-Salam`).
+const ARTICLE_FORMS: &[&str] = &[
+    "al", "el", "ul", "ud", "ad", "ed", "ur", "ar", "er", "us", "as", "es", "ush", "ash", "un",
+    "an", "ut", "at", "uz", "az",
+];
 
 /// A name's tokens and the joins of adjacent tokens, ready to compare.
 pub(crate) fn token_infos(name: &NormalisedName) -> (Vec<TokenInfo>, Vec<TokenInfo>) {
@@ -513,6 +612,17 @@ pub(crate) struct Edge {
     weight: f32,
     method: MatchMethod,
     anchor: bool,
+}
+
+/// The summed weight of the query tokens in `mask`.
+pub(crate) fn mask_weight(mask: u64, tokens: &[TokenInfo]) -> f32 {
+    tokens
+        .iter()
+        .take(MAX_TOKENS)
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, t)| t.weight)
+        .sum()
 }
 
 /// Inner methods a merged or split pair may rest on.
@@ -592,8 +702,8 @@ pub(crate) fn score_name_with(
             }
         }
     }
-    for p in 0..query.joined.len().min(MAX_TOKENS - 1) {
-        let q_weight = q_tokens[p].weight + q_tokens[p + 1].weight;
+    for (p, &q_mask) in query.join_masks.iter().enumerate() {
+        let q_weight = mask_weight(q_mask, q_tokens);
         for j in 0..n_listed {
             let (id, c) = listed.token(j);
             if c.is_initial() {
@@ -601,7 +711,7 @@ pub(crate) fn score_name_with(
             }
             if let Some((sim, _)) = sims.joined(query, p, id, c).and_then(|p| p.join) {
                 edges.push(Edge {
-                    q_mask: 0b11 << p,
+                    q_mask,
                     c_mask: 1 << j,
                     sim: sim * MERGE_FACTOR,
                     weight: (q_weight + c.weight) / 2.0,
@@ -677,7 +787,25 @@ pub(crate) fn score_name_with(
             numbers_c |= t.number;
         }
     }
-    let substituted = sub_q.min(sub_c);
+    // Two different patronymics written in Latin letters are two fathers:
+    // that much is a substitution too (`Mikhail Nikolaevich` against
+    // `Mikhail Vladimirovich`). From other scripts the patronymic is
+    // rarely comparable, and is left out as before.
+    let unmatched_patronymic = |t: &TokenInfo| t.patronymic && t.script == Script::Alphabetic;
+    let patronymic_q: f32 = q_tokens
+        .iter()
+        .take(MAX_TOKENS)
+        .enumerate()
+        .filter(|(i, t)| (all_q & !q_used) & (1 << i) != 0 && unmatched_patronymic(t))
+        .map(|(_, t)| t.weight)
+        .sum();
+    let patronymic_c: f32 = (0..n_listed)
+        .filter(|j| (all_c & !c_used) & (1 << j) != 0)
+        .map(|j| listed.token(j).1)
+        .filter(|t| unmatched_patronymic(t))
+        .map(|t| t.weight)
+        .sum();
+    let substituted = sub_q.min(sub_c) + patronymic_q.min(patronymic_c);
     let mut score = matched
         / (matched_weight
             + UNMATCHED_QUERY_PENALTY * unmatched_q

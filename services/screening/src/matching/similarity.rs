@@ -2,7 +2,8 @@
 //!
 //! Token-level typos are accepted at one edit (insertion, deletion,
 //! substitution or transposition of adjacent letters: optimal string
-//! alignment distance 1), and at two edits in long tokens (eight letters or
+//! alignment distance 1; a substitution of letters that write one sound,
+//! `v`/`w`, `c`/`k`, `i`/`y`, costs half), and at two edits in long tokens (eight letters or
 //! more), with a lower similarity. In shorter tokens larger distances are
 //! left to the phonetic key and the variant table: two edits in a short
 //! token already turn one name into another (`maria`/`marta`/`mario`).
@@ -36,7 +37,40 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 /// under the threshold on its own, while a typo in a longer name still
 /// matches comfortably.
 pub fn one_edit_similarity(a: &str, b: &str) -> f32 {
-    1.0 - 1.2 / a.len().max(b.len()) as f32
+    let cost = if sound_alike_substitution(a.as_bytes(), b.as_bytes()) {
+        0.6
+    } else {
+        1.2
+    };
+    1.0 - cost / a.len().max(b.len()) as f32
+}
+
+/// Letters that transliteration tables write for one sound: a name
+/// spelt with one in one language is spelt with the other in the next
+/// (`Mnangagwa`/`Mnangagva` through Cyrillic, `Kasem`/`Qasem`,
+/// `Yusuf`/`Jusuf` in German).
+const SOUND_ALIKE: &[(u8, u8)] = &[
+    (b'v', b'w'),
+    (b'c', b'k'),
+    (b'k', b'q'),
+    (b'i', b'y'),
+    (b'j', b'y'),
+    (b's', b'z'),
+];
+
+/// Whether `a` and `b` differ only in one letter, and those two letters
+/// are [`SOUND_ALIKE`].
+fn sound_alike_substitution(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diffs = a.iter().zip(b).filter(|(x, y)| x != y);
+    match (diffs.next(), diffs.next()) {
+        (Some((&x, &y)), None) => SOUND_ALIKE
+            .iter()
+            .any(|&(p, q)| (x, y) == (p, q) || (x, y) == (q, p)),
+        _ => false,
+    }
 }
 
 /// Similarity of two long tokens two edits apart: 1 − 2.4/longest length,
@@ -95,6 +129,15 @@ mod tests {
         assert!(!w(b"smith", b"smythe"));
         assert!(!w(b"abcd", b"badc"));
         assert!(w(b"", b"a"));
+    }
+
+    #[test]
+    fn sound_alike_letters_cost_half_an_edit() {
+        use super::one_edit_similarity as s;
+        assert!(s("mnangagva", "mnangagwa") > s("mnangagta", "mnangagwa"));
+        assert!((s("qasem", "kasem") - (1.0 - 0.6 / 5.0)).abs() < 1e-6);
+        assert!((s("smith", "smyth") - (1.0 - 0.6 / 5.0)).abs() < 1e-6);
+        assert!((s("smith", "smite") - (1.0 - 1.2 / 5.0)).abs() < 1e-6);
     }
 
     #[test]

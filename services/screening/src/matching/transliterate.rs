@@ -16,7 +16,9 @@
 //!   Slovene, Latvian, Lithuanian and Turkish values of these letters);
 //! - **the Arabic article** `ال`, written joined to its word, is a word of
 //!   its own (`الرحمن` → `al rhmn`), as the Latin forms write it
-//!   (`al-Rahman`);
+//!   (`al-Rahman`), except after `عبد` (servant of), whose element Latin
+//!   forms write as one (`عبد الرحمن` → `abdal rhmn`: Abdul, Abdel); with
+//!   a hamza (`أل`) the alef is a name's first vowel, not the article;
 //! - **Han and Hangul names** written without spaces: a run of two or three
 //!   Han syllables is a family name (the first syllable) and a given name
 //!   (the rest joined), `习近平` → `xi jinping`, as Pinyin writes Chinese
@@ -227,8 +229,9 @@ pub fn romanise(text: &str) -> Vec<RawToken> {
         }
         // The Arabic article at the start of a word becomes a word.
         if cl == Class::Arabic {
-            if arabic_start && (c == 'ا' || c == 'أ' || c == 'إ') && chars.peek() == Some(&'ل')
-            {
+            // Only a plain alef (or alef wasla) starts the article: with a
+            // hamza it is a name's own first vowel (`ألكسندر`, Alexander).
+            if arabic_start && (c == 'ا' || c == 'ٱ') && chars.peek() == Some(&'ل') {
                 let mut rest = chars.clone();
                 rest.next();
                 let word: String = rest.take_while(|&n| class(n) == Class::Arabic).collect();
@@ -236,10 +239,17 @@ pub fn romanise(text: &str) -> Vec<RawToken> {
                 if word.chars().count() >= 2 && word != "له" && word != "لّه" {
                     chars.next();
                     finish(&mut w, &mut words, has_dot, single_word);
-                    words.push(RawToken {
-                        text: "al".into(),
-                        script: Script::Loose,
-                    });
+                    match words.last_mut() {
+                        // `عبد ال…` (servant of …) is one element, as Latin
+                        // forms write it: Abdul, Abdel, Abd al-.
+                        Some(abd) if abd.text == "abd" && abd.script == Script::Loose => {
+                            abd.text.push_str("al");
+                        }
+                        _ => words.push(RawToken {
+                            text: "al".into(),
+                            script: Script::Loose,
+                        }),
+                    }
                     arabic_start = false;
                     continue;
                 }
@@ -333,7 +343,9 @@ mod tests {
         assert_eq!(texts("Joh\u{200B}n\u{200F} Smith"), ["john", "smith"]);
         assert_eq!(texts("习近平"), ["xi", "jinping"]);
         assert_eq!(texts("亚历山大·卢卡申科"), ["yalishanda", "lukashenke"]);
-        assert_eq!(texts("عبد الرحمن"), ["abd", "al", "rhmn"]);
+        assert_eq!(texts("عبد الرحمن"), ["abdal", "rhmn"]);
+        assert_eq!(texts("سيف الدين"), ["syf", "al", "dyn"]);
+        assert_eq!(texts("ألكسندر"), ["alksndr"]);
         assert_eq!(texts("عبد الله"), ["abd", "allh"]);
         assert_eq!(texts("Beşşar"), ["beshar"]);
         assert_eq!(texts("김정은"), ["gim", "jeong", "eun"]);

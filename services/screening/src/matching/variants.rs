@@ -221,7 +221,7 @@ pub fn patronymic_of(token: &str) -> Option<&'static str> {
         .iter()
         .find_map(|e| token.strip_suffix(e))
         .filter(|s| s.len() >= 3)?;
-    let trimmed = stem.trim_end_matches(['y', 'i', 'e']);
+    let trimmed = stem.trim_end_matches(['y', 'i', 'e', 'j']);
     [stem, trimmed]
         .into_iter()
         .chain(
@@ -284,6 +284,7 @@ mod tests {
         use super::patronymic_of;
         assert_eq!(patronymic_of("grigoryevich"), Some("grigory"));
         assert_eq!(patronymic_of("ryhorovich"), Some("grigory"));
+        assert_eq!(patronymic_of("grigorjevich"), Some("grigory"));
         assert_eq!(patronymic_of("vladimirovich"), Some("vladimir"));
         assert_eq!(patronymic_of("sergeyevich"), patronymic_of("sergeevich"));
         assert_eq!(patronymic_of("petrov"), None);
