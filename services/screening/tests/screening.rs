@@ -89,7 +89,11 @@ fn compare_meets_the_forms_languages_and_scripts_write() {
     };
     // A Lithuanian ending on another spelling of the given name.
     assert_eq!(
-        method_of("Aliaksandras Zhukouski", "ZHUKOUSKI, Alyaksandr", "alyaksandr"),
+        method_of(
+            "Aliaksandras Zhukouski",
+            "ZHUKOUSKI, Alyaksandr",
+            "alyaksandr"
+        ),
         Some(MatchMethod::Inflection)
     );
     // Dutch oe and sj: the same shape once vowels are folded.
@@ -128,8 +132,7 @@ fn compare_meets_the_forms_languages_and_scripts_write() {
     assert!(s < MATCH_THRESHOLD, "other patronymic: {s}");
     // A sound-alike letter costs half an edit (Cyrillic в for w).
     assert!(
-        score(p, "Тендаи Мангва", "MANGWA, Tendai")
-            > score(p, "Тендаи Мангта", "MANGWA, Tendai")
+        score(p, "Тендаи Мангва", "MANGWA, Tendai") > score(p, "Тендаи Мангта", "MANGWA, Tendai")
     );
 }
 
