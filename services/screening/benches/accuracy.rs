@@ -12,12 +12,8 @@
 //! named by `CDD_REFERENCE_PYTHON`). Without it the bench reports ours
 //! alone and says why. Prints figures; asserts nothing.
 
-use cdd_screening::evaluation::pairs::{
-    LabelledPair, PairMetrics, Split, WRITTEN_PAIRS, list_pairs, pair_metrics, written_pairs,
-};
-use cdd_screening::{
-    MATCH_THRESHOLD, compare, load_lists_dir, load_vintage_dir, sanctions_data_dir,
-};
+use cdd_screening::evaluation::pairs::{LabelledPair, PairMetrics, Split, all_pairs, pair_metrics};
+use cdd_screening::{MATCH_THRESHOLD, compare, sanctions_data_dir};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -172,13 +168,7 @@ fn table(
 }
 
 fn main() {
-    let dir = sanctions_data_dir();
-    let current = load_lists_dir(&dir).expect("lists load").version;
-    let with_aliases = load_vintage_dir(dir.join("ofac_sdn_2021-07"))
-        .expect("OFAC 2021 loads")
-        .version;
-    let mut pairs = written_pairs(WRITTEN_PAIRS).expect("written pairs parse");
-    pairs.extend(list_pairs(current.entities(), with_aliases.entities()));
+    let pairs = all_pairs(&sanctions_data_dir()).expect("labelled pairs");
     println!(
         "{} labelled pairs ({} written, {} from the lists)",
         pairs.len(),

@@ -10,22 +10,12 @@
 //! (`cdd_screening::evaluation::pairs`) and prints each mistake and the F1
 //! per family: the quick loop for working on a rule, never on the test half.
 
-use cdd_screening::evaluation::pairs::{
-    Split, WRITTEN_PAIRS, list_pairs, pair_metrics, written_pairs,
-};
-use cdd_screening::{
-    EntityKind, MATCH_THRESHOLD, compare, load_lists_dir, load_vintage_dir, sanctions_data_dir,
-};
+use cdd_screening::evaluation::pairs::{Split, all_pairs, pair_metrics};
+use cdd_screening::{EntityKind, MATCH_THRESHOLD, compare, sanctions_data_dir};
 use std::io::BufRead;
 
 fn tune_half() {
-    let dir = sanctions_data_dir();
-    let current = load_lists_dir(&dir).expect("lists load").version;
-    let with_aliases = load_vintage_dir(dir.join("ofac_sdn_2021-07"))
-        .expect("OFAC 2021 loads")
-        .version;
-    let mut pairs = written_pairs(WRITTEN_PAIRS).expect("written pairs parse");
-    pairs.extend(list_pairs(current.entities(), with_aliases.entities()));
+    let mut pairs = all_pairs(&sanctions_data_dir()).expect("labelled pairs");
     pairs.retain(|p| p.split() == Split::Tune);
     let mut scores = Vec::with_capacity(pairs.len());
     for p in &pairs {

@@ -4,12 +4,8 @@
 //! figures, side by side with the reference engine, come from
 //! `cargo bench -p cdd-screening --bench accuracy`.
 
-use cdd_screening::evaluation::pairs::{
-    LabelledPair, Split, WRITTEN_PAIRS, list_pairs, pair_metrics, written_pairs,
-};
-use cdd_screening::{
-    MATCH_THRESHOLD, compare, load_lists_dir, load_vintage_dir, sanctions_data_dir,
-};
+use cdd_screening::evaluation::pairs::{LabelledPair, Split, all_pairs, pair_metrics};
+use cdd_screening::{MATCH_THRESHOLD, compare, sanctions_data_dir};
 
 /// F1 floors on the test half, a little under what the matcher reaches
 /// (docs/benchmarks.md), and the highest false-positive rate allowed on
@@ -27,13 +23,7 @@ const NEAR_NEIGHBOUR_MAX_FPR: f64 = 0.02;
 
 #[test]
 fn every_family_keeps_its_floor_on_the_test_half() {
-    let dir = sanctions_data_dir();
-    let current = load_lists_dir(&dir).expect("lists load").version;
-    let older = load_vintage_dir(dir.join("ofac_sdn_2021-07"))
-        .expect("OFAC 2021")
-        .version;
-    let mut pairs: Vec<LabelledPair> = written_pairs(WRITTEN_PAIRS).expect("written pairs");
-    pairs.extend(list_pairs(current.entities(), older.entities()));
+    let pairs: Vec<LabelledPair> = all_pairs(&sanctions_data_dir()).expect("labelled pairs");
     let scored: Vec<(&LabelledPair, f32)> = pairs
         .iter()
         .filter(|p| p.split() == Split::Test)

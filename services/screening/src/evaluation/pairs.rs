@@ -368,6 +368,22 @@ pub fn list_pairs(current: &[ListedEntity], with_aliases: &[ListedEntity]) -> Ve
     out
 }
 
+/// Every labelled pair: the written ones, then those generated from the
+/// bundled lists in `dir` (its newest vintages, and OFAC 2021 with its
+/// alias file). What the accuracy bench, the family floors and the tune
+/// loop all score.
+pub fn all_pairs(dir: &std::path::Path) -> Result<Vec<LabelledPair>, String> {
+    let current = crate::load_lists_dir(dir)
+        .map_err(|e| format!("lists in {}: {e}", dir.display()))?
+        .version;
+    let with_aliases = crate::load_vintage_dir(dir.join("ofac_sdn_2021-07"))
+        .map_err(|e| format!("OFAC 2021 in {}: {e}", dir.display()))?
+        .version;
+    let mut pairs = written_pairs(WRITTEN_PAIRS)?;
+    pairs.extend(list_pairs(current.entities(), with_aliases.entities()));
+    Ok(pairs)
+}
+
 /// Counts and rates of one family at one threshold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct PairMetrics {
