@@ -28,12 +28,7 @@ impl LetterId {
 
     pub fn parse(value: impl Into<String>) -> Result<Self, InvalidValue> {
         let value = value.into();
-        let ok = value.len() == 36
-            && value.starts_with("let_")
-            && value[4..]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if ok {
+        if cdd_contracts::ids::is_prefixed_id(&value, "let_") {
             Ok(Self(value))
         } else {
             Err(InvalidValue::new(

@@ -48,13 +48,7 @@ impl CustomerId {
 
     pub fn parse(value: impl Into<String>) -> Result<Self, InvalidWireValue> {
         let value = value.into();
-        let ok = value.strip_prefix(Self::PREFIX).is_some_and(|hex| {
-            hex.len() == 32
-                && hex
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        });
-        if ok {
+        if is_prefixed_id(&value, Self::PREFIX) {
             Ok(Self(value))
         } else {
             Err(Self::INVALID)
@@ -64,6 +58,17 @@ impl CustomerId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The shape of every id the platform issues: a prefix naming what it is
+/// (`cus_`, `doc_`, `let_`) and a UUIDv7 as 32 lower-case hex digits.
+pub fn is_prefixed_id(value: &str, prefix: &str) -> bool {
+    value.strip_prefix(prefix).is_some_and(|hex| {
+        hex.len() == 32
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 impl TryFrom<String> for CustomerId {

@@ -26,13 +26,7 @@ impl DocumentId {
 
     pub fn parse(value: impl Into<String>) -> Result<Self, InvalidValue> {
         let value = value.into();
-        let ok = value.strip_prefix(Self::PREFIX).is_some_and(|hex| {
-            hex.len() == 32
-                && hex
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        });
-        if ok {
+        if cdd_contracts::ids::is_prefixed_id(&value, Self::PREFIX) {
             Ok(Self(value))
         } else {
             Err(InvalidValue::new(
