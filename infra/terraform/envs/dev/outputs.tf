@@ -37,3 +37,8 @@ output "buckets" {
   description = "Bucket by purpose."
   value       = module.platform.buckets
 }
+
+output "sign_in" {
+  description = "The staff user pool, the OIDC issuer and the console's app client (README: Sign-in)."
+  value       = module.platform.sign_in
+}

@@ -24,9 +24,9 @@ variable "availability_zones" {
 }
 
 variable "interface_endpoints" {
-  description = "Services reached through interface VPC endpoints from the private subnets (the tasks have no route to the internet)."
+  description = "Services reached through interface VPC endpoints from the private subnets (the tasks have no route to the internet). `cognito-idp` carries the staff pool's OIDC discovery document and JWKS (`cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/...`) and its API; it only serves pools without a domain."
   type        = set(string)
-  default     = ["ecr.api", "ecr.dkr", "secretsmanager", "logs"]
+  default     = ["ecr.api", "ecr.dkr", "secretsmanager", "logs", "cognito-idp"]
 }
 
 variable "gateway_endpoints" {

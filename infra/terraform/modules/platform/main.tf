@@ -54,7 +54,20 @@ locals {
     CDD_LOG_FORMAT     = "json"
     RUST_LOG           = var.log_level
     CDD_AUTH_SECRET_ID = module.data.auth_secret.name
+    # Besides the services' own HS256 tokens (CDD_AUTH_SECRET_ID), people's
+    # tokens from the staff pool (identity module; README "Sign-in").
+    CDD_AUTH_ISSUER      = module.identity.issuer
+    CDD_AUTH_AUDIENCE    = module.identity.client_id
+    CDD_AUTH_ROLES_CLAIM = module.identity.roles_claim
+    CDD_AUTH_ROLE_MAP    = module.identity.role_map
   }
+}
+
+module "identity" {
+  source = "../identity"
+
+  name                = local.name
+  deletion_protection = var.deletion_protection
 }
 
 module "data" {

@@ -44,3 +44,13 @@ output "buckets" {
   description = "Bucket name by purpose."
   value       = { for purpose, bucket in module.data.buckets : purpose => bucket.name }
 }
+
+output "sign_in" {
+  description = "The staff pool: `user_pool_id` (for admin-create-user), `issuer` (CDD_AUTH_ISSUER), `client_id` (CDD_AUTH_AUDIENCE, the console's app client) and `groups` (group name by role)."
+  value = {
+    user_pool_id = module.identity.user_pool_id
+    issuer       = module.identity.issuer
+    client_id    = module.identity.client_id
+    groups       = module.identity.groups
+  }
+}

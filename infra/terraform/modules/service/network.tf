@@ -13,7 +13,7 @@ resource "aws_vpc_security_group_ingress_rule" "callers" {
 
 resource "aws_vpc_security_group_egress_rule" "endpoints" {
   security_group_id = var.security_group_id
-  description       = "HTTPS to the interface VPC endpoints (ECR, Secrets Manager, Logs)"
+  description       = "HTTPS to the interface VPC endpoints (ECR, Secrets Manager, Logs, Cognito)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
