@@ -8,7 +8,11 @@
 //! Docker engine answers, otherwise the endpoint in `CDD_TEST_AWS_ENDPOINT`
 //! (the moto server `scripts/test` starts). Each test gets its own tables,
 //! buckets and secret and removes them afterwards.
+//!
+//! People sign in either with development tokens or, in the identity tests,
+//! through a Cognito user pool in the emulator ([`cognito`]).
 
+pub mod cognito;
 pub mod emulator;
 pub mod platform;
 pub mod session;

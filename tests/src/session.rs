@@ -30,6 +30,14 @@ impl Session {
         }
     }
 
+    /// A caller with a token from elsewhere (the identity provider's).
+    pub fn with_token(token: impl Into<String>) -> Self {
+        Self {
+            client: reqwest::Client::new(),
+            token: token.into(),
+        }
+    }
+
     /// Sends JSON (or nothing) and returns the status and the JSON answer.
     pub async fn call(
         &self,

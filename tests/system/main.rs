@@ -1,9 +1,11 @@
 //! System tests: the onboarding flow through the four real services found
 //! by DNS, on embedded storage and on an AWS emulator; an instance killed
-//! mid-run; a service down and back; ongoing monitoring.
+//! mid-run; a service down and back; ongoing monitoring; people signed in
+//! through a Cognito user pool.
 
 mod failover;
 mod flows;
+mod identity;
 mod monitoring;
 mod onboarding;
 mod pending;

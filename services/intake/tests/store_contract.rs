@@ -21,10 +21,7 @@ use cdd_platform::json::FieldErrors;
 use time::OffsetDateTime;
 
 fn clerk() -> Caller {
-    Caller {
-        subject: "clerk-1".into(),
-        role: Role::Clerk,
-    }
+    Caller::new("clerk-1", Role::Clerk)
 }
 
 fn application() -> Application {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::auth::Authenticator;
+use crate::auth::{Authenticator, IdentityProvider};
 use crate::http::{Shutdown, shutdown_signal};
 use crate::secrets::{FileSecret, SecretsManagerSecret};
 use crate::settings::{AuthKeySource, Backend, CommonSettings, EnvReader, LogFormat};
@@ -85,9 +85,12 @@ pub async fn authenticator(
             .await?
         }
     };
-    Ok(Arc::new(
-        auth.with_max_lifetime(settings.auth_max_token_lifetime),
-    ))
+    let mut auth = auth.with_max_lifetime(settings.auth_max_token_lifetime);
+    if let Some(provider) = &settings.identity_provider {
+        auth = auth.with_identity_provider(IdentityProvider::start(provider.clone()).await);
+    }
+    tracing::info!(mode = %auth.sign_in_mode(), "sign-in");
+    Ok(Arc::new(auth))
 }
 
 /// Reads settings with `read`, or prints every problem and returns the exit code.

@@ -252,6 +252,9 @@ pub struct CommonSettings {
     pub auth_key_max_age: std::time::Duration,
     /// The longest lifetime (`exp - iat`) a token may claim; longer ones are refused.
     pub auth_max_token_lifetime: std::time::Duration,
+    /// The bank's identity provider people sign in with (`CDD_AUTH_ISSUER`),
+    /// when there is one.
+    pub identity_provider: Option<crate::auth::ProviderSettings>,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
     /// How long one request may take before the server answers 503.
@@ -350,6 +353,7 @@ impl CommonSettings {
         if max_lifetime == 0 {
             env.problem("CDD_AUTH_MAX_TOKEN_LIFETIME_SECS", "must be greater than 0");
         }
+        let identity_provider = read_identity_provider(env, environment);
         let body_limit_bytes = env.parsed_or::<usize>("CDD_BODY_LIMIT_BYTES", 1024 * 1024);
         let timeout_ms = env.parsed_or::<u64>("CDD_REQUEST_TIMEOUT_MS", 10_000);
         if timeout_ms == 0 {
@@ -379,11 +383,77 @@ impl CommonSettings {
             auth_key,
             auth_key_max_age: std::time::Duration::from_secs(key_max_age),
             auth_max_token_lifetime: std::time::Duration::from_secs(max_lifetime),
+            identity_provider,
             body_limit_bytes,
             request_timeout: std::time::Duration::from_millis(timeout_ms),
             client_read_timeout: std::time::Duration::from_millis(client_read_ms),
         })
     }
+}
+
+/// The provider's settings, when `CDD_AUTH_ISSUER` is set. Its audience and
+/// role map are then required: without them any token of the provider
+/// (another application's, or a person with no role here) would do.
+fn read_identity_provider(
+    env: &mut EnvReader,
+    environment: Environment,
+) -> Option<crate::auth::ProviderSettings> {
+    let issuer = env.optional("CDD_AUTH_ISSUER");
+    let jwks_url = env.optional("CDD_AUTH_JWKS_URL");
+    let Some(issuer) = issuer else {
+        for name in [
+            "CDD_AUTH_JWKS_URL",
+            "CDD_AUTH_AUDIENCE",
+            "CDD_AUTH_ROLE_MAP",
+            "CDD_AUTH_ROLES_CLAIM",
+        ] {
+            if env.raw(name).is_some() {
+                env.problem(
+                    name,
+                    "needs CDD_AUTH_ISSUER (the identity provider's issuer URL)",
+                );
+            }
+        }
+        return None;
+    };
+    for (name, url) in [
+        ("CDD_AUTH_ISSUER", Some(&issuer)),
+        ("CDD_AUTH_JWKS_URL", jwks_url.as_ref()),
+    ] {
+        let Some(url) = url else { continue };
+        let https = url.starts_with("https://");
+        if !https && !url.starts_with("http://") {
+            env.problem(name, "must be an http:// or https:// URL");
+        } else if !https && environment != Environment::Local {
+            env.problem(
+                name,
+                format!("must be https:// when CDD_ENV={environment}: the keys that admit people cannot travel in clear"),
+            );
+        }
+    }
+    let audience = env.required("CDD_AUTH_AUDIENCE");
+    let role_map = env.required("CDD_AUTH_ROLE_MAP").and_then(|text| {
+        text.parse::<crate::auth::RoleMap>()
+            .map_err(|e| env.problem("CDD_AUTH_ROLE_MAP", e))
+            .ok()
+    });
+    let roles_claim = env
+        .optional("CDD_AUTH_ROLES_CLAIM")
+        .unwrap_or_else(|| "cognito:groups".to_string());
+    let max_age = env.parsed_or::<u64>("CDD_AUTH_JWKS_MAX_AGE_SECS", 3600);
+    let min_refetch = env.parsed_or::<u64>("CDD_AUTH_JWKS_MIN_REFETCH_SECS", 30);
+    if max_age == 0 {
+        env.problem("CDD_AUTH_JWKS_MAX_AGE_SECS", "must be greater than 0");
+    }
+    Some(crate::auth::ProviderSettings {
+        issuer: issuer.trim_end_matches('/').to_string(),
+        jwks_url,
+        audience: audience?,
+        roles_claim,
+        role_map: role_map?,
+        jwks_max_age: std::time::Duration::from_secs(max_age),
+        jwks_min_refetch: std::time::Duration::from_secs(min_refetch),
+    })
 }
 
 #[cfg(test)]
@@ -457,5 +527,69 @@ mod tests {
         let mut env = reader(&[]);
         let s = CommonSettings::read("intake", &mut env).unwrap();
         assert_eq!(s.client_read_timeout.as_millis(), 20_000);
+    }
+
+    #[test]
+    fn an_identity_provider_needs_its_audience_and_role_map() {
+        let mut env = reader(&[(
+            "CDD_AUTH_ISSUER",
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc/",
+        )]);
+        assert!(CommonSettings::read("intake", &mut env).is_some());
+        let err = env.finish().unwrap_err().to_string();
+        assert!(err.contains("CDD_AUTH_AUDIENCE: is required"), "{err}");
+        assert!(err.contains("CDD_AUTH_ROLE_MAP: is required"), "{err}");
+
+        let mut env = reader(&[
+            (
+                "CDD_AUTH_ISSUER",
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc/",
+            ),
+            ("CDD_AUTH_AUDIENCE", "console-client"),
+            (
+                "CDD_AUTH_ROLE_MAP",
+                "cdd-analysts=analyst,cdd-approvers=approver",
+            ),
+        ]);
+        let s = CommonSettings::read("intake", &mut env).unwrap();
+        env.finish().unwrap();
+        let p = s.identity_provider.unwrap();
+        assert_eq!(
+            p.issuer,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc"
+        );
+        assert_eq!(p.roles_claim, "cognito:groups");
+        assert_eq!(p.jwks_url, None);
+        assert_eq!(p.jwks_max_age, std::time::Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn identity_provider_settings_are_checked() {
+        let mut env = reader(&[
+            ("CDD_ENV", "prod"),
+            ("CDD_AUTH_KEY_FILE", "/run/key"),
+            ("CDD_AUTH_ISSUER", "http://idp.bank.internal/realms/staff"),
+            ("CDD_AUTH_AUDIENCE", "cdd"),
+            ("CDD_AUTH_ROLE_MAP", "robots=service"),
+        ]);
+        CommonSettings::read("intake", &mut env);
+        let err = env.finish().unwrap_err().to_string();
+        assert!(
+            err.contains("CDD_AUTH_ISSUER: must be https:// when CDD_ENV=prod"),
+            "{err}"
+        );
+        assert!(err.contains("no group may grant `service`"), "{err}");
+
+        let mut env = reader(&[
+            ("CDD_AUTH_ROLE_MAP", "a=analyst"),
+            ("CDD_AUTH_AUDIENCE", "x"),
+        ]);
+        let s = CommonSettings::read("intake", &mut env).unwrap();
+        let err = env.finish().unwrap_err().to_string();
+        assert!(
+            err.contains("CDD_AUTH_ROLE_MAP: needs CDD_AUTH_ISSUER"),
+            "{err}"
+        );
+        assert!(s.identity_provider.is_none());
     }
 }

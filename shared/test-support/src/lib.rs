@@ -1,6 +1,9 @@
 //! What the services' tests share (a dev-dependency only): the clients of
-//! the AWS emulator that `scripts/test` starts, and unique names so that
-//! tests running at once never share a table or bucket.
+//! the AWS emulator that `scripts/test` starts, unique names so that tests
+//! running at once never share a table or bucket, and an OpenID Connect
+//! provider of their own ([`identity_provider`]).
+
+pub mod identity_provider;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

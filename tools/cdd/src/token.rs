@@ -8,7 +8,8 @@ use cdd_platform::auth::{DEVELOPMENT_KEY, Role, issue_token};
 
 #[derive(clap::Args)]
 pub struct TokenArgs {
-    /// clerk, analyst, approver, template_author or service.
+    /// clerk, analyst, approver, senior_manager, template_author or service
+    /// (with an identity provider configured, the services take only `service`).
     #[arg(long)]
     pub role: Role,
     /// Who the token speaks for (user or service name).

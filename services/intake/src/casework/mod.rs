@@ -56,10 +56,7 @@ impl Change {
 
 /// The actor of steps intake takes on its own (retries, monitoring).
 pub fn intake_actor() -> Caller {
-    Caller {
-        subject: crate::dependencies::token::SUBJECT.to_string(),
-        role: Role::Service,
-    }
+    Caller::new(crate::dependencies::token::SUBJECT, Role::Service)
 }
 
 /// A dependency failure as the caller sees it.

@@ -184,10 +184,7 @@ mod tests {
 
     fn trail(n: u64) -> (Vec<AuditEvent>, AuditHead) {
         let id = CustomerId::parse("cus_0190a0f0e5d07c3a8b1e2f3a4b5c6d7e").unwrap();
-        let actor = Caller {
-            subject: "clerk-1".into(),
-            role: Role::Clerk,
-        };
+        let actor = Caller::new("clerk-1", Role::Clerk);
         let mut events: Vec<AuditEvent> = Vec::new();
         for i in 0..n {
             let head = events.last().map(AuditEvent::head);

@@ -19,6 +19,14 @@ const TOKENS: [(Role, &str); 4] = [
     (Role::TemplateAuthor, "template-author-1"),
 ];
 
+/// The identity provider the services were started with, when the
+/// environment names one (the services inherit it).
+pub fn identity_provider() -> Option<String> {
+    std::env::var("CDD_AUTH_ISSUER")
+        .ok()
+        .filter(|issuer| !issuer.trim().is_empty())
+}
+
 /// The last line of the banner; tests and scripts wait for it.
 pub const READY_LINE: &str = "Press Ctrl-C to stop.";
 
@@ -73,15 +81,28 @@ pub fn print(
     );
 
     println!();
-    println!("Development tokens (valid 24 h, local only):");
-    for (role, sub) in TOKENS {
-        println!(
-            "  {:<15} {}",
-            role.as_str(),
-            issue_token(DEVELOPMENT_KEY, sub, role, day)?
-        );
+    let provider = identity_provider();
+    match &provider {
+        Some(issuer) => {
+            println!(
+                "Sign-in: people sign in with the identity provider {issuer} (CDD_AUTH_ISSUER; roles from its groups through CDD_AUTH_ROLE_MAP). The development key below signs service tokens only."
+            );
+        }
+        None => {
+            println!(
+                "Sign-in: the built-in development key (local only): `cdd token --role <role> --sub <name>` mints more. Set CDD_AUTH_ISSUER, CDD_AUTH_AUDIENCE and CDD_AUTH_ROLE_MAP to sign people in with an OpenID Connect provider instead."
+            );
+            println!("Development tokens (valid 24 h, local only):");
+            for (role, sub) in TOKENS {
+                println!(
+                    "  {:<15} {}",
+                    role.as_str(),
+                    issue_token(DEVELOPMENT_KEY, sub, role, day)?
+                );
+            }
+        }
     }
-    if let Some(intake) = first("intake") {
+    if let Some(intake) = first("intake").filter(|_| provider.is_none()) {
         let clerk = issue_token(DEVELOPMENT_KEY, "clerk-1", Role::Clerk, day)?;
         println!();
         println!("Onboard a customer:");
@@ -104,7 +125,7 @@ pub fn print(
             "  curl -s -X POST {screening}/v1/screenings -H 'Authorization: Bearer {service}' -H 'Content-Type: application/json' \\\n    -d '{{\"subject\":{{\"kind\":\"person\",\"name\":\"Ambrose Quilfeather\",\"birth_date\":\"1970-02-02\"}}}}'"
         );
     }
-    if let Some(letters) = first("letters") {
+    if let Some(letters) = first("letters").filter(|_| provider.is_none()) {
         let analyst = issue_token(DEVELOPMENT_KEY, "analyst-1", Role::Analyst, day)?;
         println!();
         println!(

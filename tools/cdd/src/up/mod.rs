@@ -85,6 +85,13 @@ impl StopSignal {
 }
 
 pub async fn run(args: UpArgs) -> anyhow::Result<()> {
+    if args.demo
+        && let Some(issuer) = banner::identity_provider()
+    {
+        anyhow::bail!(
+            "--demo signs its clerk, analysts and approvers in with development tokens, which the services refuse for people while CDD_AUTH_ISSUER ({issuer}) is set; unset it for the demo"
+        );
+    }
     let mut stop = StopSignal::install()?;
     let exe = std::env::current_exe().context("finding the cdd executable")?;
     let data_root = children::data_root(&args.data_dir)?;

@@ -1,24 +1,19 @@
-//! Bearer-token authentication and roles.
+//! The platform's own tokens: HS256, signed with the key in Secrets Manager
+//! (or a key file; the development key on a laptop). Services call each
+//! other with them, and `cdd token` mints them for people on a laptop.
 //!
-//! Every endpoint but the health checks and the OpenAPI document needs
-//! `Authorization: Bearer <JWT>` (HS256) carrying the caller's subject and
-//! role. The signing key is a secret ([`crate::secrets`]): tokens are
-//! accepted under the current key and, during a rotation, the previous one.
-//! A token that fails under both triggers one early refresh of the key, so a
-//! rotation is picked up within seconds rather than at the next cache expiry.
+//! Tokens are accepted under the current key and, during a rotation, the
+//! previous one. A token that fails under both triggers one early refresh of
+//! the key, so a rotation is picked up within seconds rather than at the
+//! next cache expiry.
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::problem::{self, Problem};
+use super::{CLOCK_LEEWAY_SECS, Caller, Role, TokenError, check_lifetime};
 use crate::secrets::{CachedSecret, SecretSource, StaticSecret};
 
 /// The key shared by the services and `cdd token` when `CDD_ENV=local` and
@@ -29,58 +24,7 @@ pub const DEVELOPMENT_KEY: &str = "cdd-local-development-signing-key--not-for-an
 const ISSUER: &str = "cdd";
 const MIN_KEY_BYTES: usize = 32;
 
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Submits customers and their documents.
-    Clerk,
-    /// Reviews alerts and documents, proposes decisions.
-    Analyst,
-    /// Approves or rejects a proposed decision (four eyes).
-    Approver,
-    /// Publishes letter templates: what the bank writes to its customers is
-    /// a controlled change, kept apart from the people who decide cases.
-    TemplateAuthor,
-    /// Another CDD service.
-    Service,
-}
-
-impl Role {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Role::Clerk => "clerk",
-            Role::Analyst => "analyst",
-            Role::Approver => "approver",
-            Role::TemplateAuthor => "template_author",
-            Role::Service => "service",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "clerk" => Ok(Role::Clerk),
-            "analyst" => Ok(Role::Analyst),
-            "approver" => Ok(Role::Approver),
-            "template_author" => Ok(Role::TemplateAuthor),
-            "service" => Ok(Role::Service),
-            other => Err(format!(
-                "`{other}` is not one of clerk, analyst, approver, template_author, service"
-            )),
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The token's claims.
+/// The claims of the platform's own tokens.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
@@ -88,44 +32,6 @@ pub struct Claims {
     pub role: Role,
     pub iat: u64,
     pub exp: u64,
-}
-
-/// The authenticated caller, available to handlers as an extractor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Caller {
-    pub subject: String,
-    pub role: Role,
-}
-
-impl Caller {
-    /// `Ok` when the caller has one of `roles`, else a 403 naming them.
-    pub fn require(&self, roles: &[Role]) -> Result<(), Problem> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(Role::as_str).collect();
-            Err(Problem::new(
-                problem::FORBIDDEN,
-                format!(
-                    "role `{}` may not do this; it needs one of: {}",
-                    self.role,
-                    names.join(", ")
-                ),
-            ))
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = Problem;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            Problem::new(
-                problem::UNAUTHENTICATED,
-                "this endpoint needs a bearer token",
-            )
-        })
-    }
 }
 
 /// Signs tokens (for `cdd token`, tests and service-to-service calls).
@@ -149,73 +55,20 @@ pub fn issue_token(key: &str, subject: &str, role: Role, ttl: Duration) -> anyho
     )?)
 }
 
-/// Why a token was refused; the caller is told, the log says which.
-#[derive(Debug, thiserror::Error)]
-pub enum TokenError {
-    #[error("the Authorization header is missing")]
-    Missing,
-    #[error("the Authorization header must be `Bearer <token>`")]
-    NotBearer,
-    #[error("the token has expired")]
-    Expired,
-    #[error("the token is not valid: {0}")]
-    Invalid(String),
-}
-
-/// The longest lifetime a token may claim unless `CDD_AUTH_MAX_TOKEN_LIFETIME_SECS`
-/// says otherwise: a working day and a night, so a leaked token is not good
-/// for long, while the development tokens `cdd up` prints last a day.
-pub const DEFAULT_MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-
-/// The clock difference between issuer and service that is tolerated, on
-/// `exp` and on `iat`.
-const CLOCK_LEEWAY_SECS: u64 = 30;
-
-/// Verifies tokens against the current (and previous) signing key.
-pub struct Authenticator {
+/// Verifies the platform's own tokens against the current (and previous)
+/// signing key.
+pub struct ServiceKeys {
     key: Arc<CachedSecret>,
     validation: Validation,
-    max_lifetime: Duration,
 }
 
-impl Authenticator {
+impl ServiceKeys {
     pub fn new(key: Arc<CachedSecret>) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.leeway = CLOCK_LEEWAY_SECS;
-        Self {
-            key,
-            validation,
-            max_lifetime: DEFAULT_MAX_TOKEN_LIFETIME,
-        }
-    }
-
-    /// Refuses tokens that claim to live longer than `max_lifetime`.
-    pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
-        self.max_lifetime = max_lifetime;
-        self
-    }
-
-    /// A token issued in the future (a forged or mis-set clock) or one that
-    /// claims a lifetime beyond the maximum would outlive what the issuer
-    /// may grant: both are refused even when the signature holds.
-    fn check_lifetime(&self, claims: &Claims, now: u64) -> Result<(), TokenError> {
-        if claims.iat > now + CLOCK_LEEWAY_SECS {
-            return Err(TokenError::Invalid(format!(
-                "it was issued in the future (iat {} is {} s ahead of this service's clock)",
-                claims.iat,
-                claims.iat - now
-            )));
-        }
-        let lifetime = claims.exp.saturating_sub(claims.iat);
-        if lifetime > self.max_lifetime.as_secs() {
-            return Err(TokenError::Invalid(format!(
-                "it claims a lifetime of {lifetime} s (exp - iat); the most this service accepts is {} s",
-                self.max_lifetime.as_secs()
-            )));
-        }
-        Ok(())
+        Self { key, validation }
     }
 
     /// The development key, for `CDD_ENV=local` without a configured key.
@@ -246,12 +99,12 @@ impl Authenticator {
         Ok(Self::new(key))
     }
 
-    pub fn key_source(&self) -> String {
+    pub fn describe(&self) -> String {
         self.key.describe()
     }
 
     /// The current signing key (for issuing service tokens).
-    pub async fn current_key(&self) -> String {
+    pub async fn current(&self) -> String {
         self.key.get().await.current
     }
 
@@ -276,8 +129,8 @@ impl Authenticator {
         }
     }
 
-    /// Verifies a bearer token.
-    pub async fn verify(&self, token: &str) -> Result<Caller, TokenError> {
+    /// Verifies one of the platform's own tokens.
+    pub async fn verify(&self, token: &str, max_lifetime: Duration) -> Result<Caller, TokenError> {
         let versions = self.key.get().await;
         let mut result = self.try_keys(token, &versions);
         if let Err(e) = &result
@@ -288,11 +141,13 @@ impl Authenticator {
         }
         match result {
             Ok(claims) => {
-                self.check_lifetime(&claims, jsonwebtoken::get_current_timestamp())?;
-                Ok(Caller {
-                    subject: claims.sub,
-                    role: claims.role,
-                })
+                check_lifetime(
+                    Some(claims.iat),
+                    claims.exp,
+                    jsonwebtoken::get_current_timestamp(),
+                    max_lifetime,
+                )?;
+                Ok(Caller::new(claims.sub, claims.role))
             }
             Err(e) => Err(match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
@@ -303,55 +158,16 @@ impl Authenticator {
             }),
         }
     }
-
-    /// Reads and verifies the `Authorization` header.
-    pub async fn authenticate(&self, headers: &http::HeaderMap) -> Result<Caller, TokenError> {
-        let value = headers
-            .get(http::header::AUTHORIZATION)
-            .ok_or(TokenError::Missing)?
-            .to_str()
-            .map_err(|_| TokenError::NotBearer)?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(TokenError::NotBearer)?;
-        self.verify(token).await
-    }
 }
 
 fn is_signature_error(e: &jsonwebtoken::errors::Error) -> bool {
     matches!(e.kind(), jsonwebtoken::errors::ErrorKind::InvalidSignature)
 }
 
-/// Middleware: rejects requests without a valid token with 401 and puts the
-/// [`Caller`] into the request for handlers.
-pub async fn require_token(
-    State(auth): State<Arc<Authenticator>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    match auth.authenticate(req.headers()).await {
-        Ok(caller) => {
-            tracing::Span::current().record("caller_role", caller.role.as_str());
-            req.extensions_mut().insert(caller);
-            next.run(req).await
-        }
-        Err(err) => {
-            let mut res = Problem::new(problem::UNAUTHENTICATED, err.to_string()).into_response();
-            res.headers_mut().insert(
-                http::header::WWW_AUTHENTICATE,
-                http::HeaderValue::from_static("Bearer realm=\"cdd\""),
-            );
-            res
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Authenticator;
     use crate::secrets::FileSecret;
 
     #[tokio::test]
@@ -365,13 +181,7 @@ mod tests {
         )
         .unwrap();
         let caller = auth.verify(&token).await.unwrap();
-        assert_eq!(
-            caller,
-            Caller {
-                subject: "clerk-1".into(),
-                role: Role::Clerk
-            }
-        );
+        assert_eq!(caller, Caller::new("clerk-1", Role::Clerk));
     }
 
     #[tokio::test]
