@@ -127,6 +127,10 @@ async fn requests_without_a_valid_token_are_refused() {
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        res.headers()["www-authenticate"],
+        "Bearer realm=\"cdd\", error=\"invalid_token\""
+    );
     let p = problem(res, 401).await;
     assert!(p["detail"].as_str().unwrap().contains("signature"));
     // An approver may not submit customers.

@@ -90,11 +90,17 @@ impl TokenError {
                 Problem::unavailable(why.clone(), PROVIDER_RETRY_AFTER_SECS, why).into_response()
             }
             other => {
+                // RFC 6750 §3.1: a request with no credentials gets the bare
+                // challenge; one whose token was refused is told `invalid_token`.
+                let challenge = match other {
+                    TokenError::Missing | TokenError::NotBearer => "Bearer realm=\"cdd\"",
+                    _ => "Bearer realm=\"cdd\", error=\"invalid_token\"",
+                };
                 let mut res =
                     Problem::new(problem::UNAUTHENTICATED, other.to_string()).into_response();
                 res.headers_mut().insert(
                     http::header::WWW_AUTHENTICATE,
-                    http::HeaderValue::from_static("Bearer realm=\"cdd\", error=\"invalid_token\""),
+                    http::HeaderValue::from_static(challenge),
                 );
                 res
             }
