@@ -51,8 +51,12 @@ resource "aws_cognito_user_pool" "staff" {
     allow_admin_create_user_only = true
   }
 
-  # People sign in with their work email address, in any letter case.
-  username_attributes      = ["email"]
+  # Each person has a user name the bank chooses (e.g. `jane.roe`) and signs
+  # in with it or with their work email (an alias), in any letter case. Not
+  # `username_attributes = ["email"]`: then the access token's `username`
+  # claim is the opaque `sub`, access tokens carry no email, and the audit
+  # trail could name nobody. The services record the `username` claim.
+  alias_attributes         = ["email"]
   auto_verified_attributes = ["email"]
   username_configuration {
     case_sensitive = false
