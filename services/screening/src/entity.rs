@@ -1,8 +1,10 @@
-//! The one entity model every sanctions list is parsed into.
+//! The one entity model every list is parsed into: sanctions, politically
+//! exposed persons (PEPs), criminal watchlists and the bank's own lists.
 //!
-//! OFAC, the UN and BIS publish very different shapes; the matcher, the diff
-//! and the HTTP layer only ever see [`ListedEntity`], so a new list is a new
-//! parser and nothing else.
+//! OFAC, the UN, BIS, the EU, the UK, the US Congress data, OpenSanctions'
+//! FollowTheMoney files and the bank's CSV publish very different shapes; the
+//! matcher, the diff and the HTTP layer only ever see [`ListedEntity`], so a
+//! new list is a new parser and nothing else.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -19,6 +21,19 @@ pub enum SourceList {
     UnConsolidated,
     /// US Commerce BIS Denied Persons List (`dpl.txt`).
     BisDenied,
+    /// EU consolidated list of persons, groups and entities subject to
+    /// financial sanctions (the FSF XML export).
+    EuFinancialSanctions,
+    /// UK Sanctions List (FCDO).
+    UkSanctions,
+    /// US Congress members, presidents and vice presidents
+    /// (`unitedstates/congress-legislators` YAML): PEPs.
+    UsCongressLegislators,
+    /// FollowTheMoney entities as OpenSanctions publishes them
+    /// (`entities.ftm.json`); each entity's category comes from its topics.
+    FollowTheMoney,
+    /// The bank's own lists (exited customers, fraud, blocklist) as CSV.
+    Internal,
 }
 
 impl SourceList {
@@ -29,15 +44,35 @@ impl SourceList {
             SourceList::OfacNonSdn => "ofac-cons",
             SourceList::UnConsolidated => "un",
             SourceList::BisDenied => "bis-dpl",
+            SourceList::EuFinancialSanctions => "eu-fsf",
+            SourceList::UkSanctions => "uk-sanctions",
+            SourceList::UsCongressLegislators => "us-congress",
+            SourceList::FollowTheMoney => "ftm",
+            SourceList::Internal => "internal",
         }
     }
 
-    pub fn all() -> [SourceList; 4] {
+    /// The category of this list's entries unless an entry says otherwise
+    /// (FollowTheMoney entities carry their own topics).
+    pub fn default_category(self) -> ListCategory {
+        match self {
+            SourceList::UsCongressLegislators => ListCategory::Pep,
+            SourceList::Internal => ListCategory::Internal,
+            _ => ListCategory::Sanction,
+        }
+    }
+
+    pub fn all() -> [SourceList; 9] {
         [
             SourceList::OfacSdn,
             SourceList::OfacNonSdn,
             SourceList::UnConsolidated,
             SourceList::BisDenied,
+            SourceList::EuFinancialSanctions,
+            SourceList::UkSanctions,
+            SourceList::UsCongressLegislators,
+            SourceList::FollowTheMoney,
+            SourceList::Internal,
         ]
     }
 }
@@ -45,6 +80,54 @@ impl SourceList {
 impl fmt::Display for SourceList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id_prefix())
+    }
+}
+
+pub use cdd_contracts::screening::ListCategory;
+
+/// A prominent public function a PEP holds or held.
+///
+/// Dates are ISO 8601 as precise as the source gives them (`2021-01-03`,
+/// `2019-05`, `2019`); a missing end means the source says it is still held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// E.g. `United States Senator for Massachusetts`.
+    pub title: String,
+    /// ISO 3166-1 alpha-2 of the country the function is exercised for.
+    pub country: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+impl Position {
+    /// Whether the position is held on `today` (an ISO date, `YYYY-MM-DD`):
+    /// started (or no start given) and not yet ended. A date given only as
+    /// a year or month counts from its first day and to its last.
+    pub fn held_on(&self, today: &str) -> bool {
+        let started = self
+            .start
+            .as_deref()
+            .is_none_or(|s| pad_date(s, "-01-01").as_str() <= today);
+        let not_ended = self
+            .end
+            .as_deref()
+            .is_none_or(|e| pad_date(e, "-12-31").as_str() >= today);
+        started && not_ended
+    }
+
+    /// The last day of the position when it has ended by `today`.
+    pub fn ended_by(&self, today: &str) -> Option<String> {
+        let end = pad_date(self.end.as_deref()?, "-12-31");
+        (end.as_str() < today).then_some(end)
+    }
+}
+
+/// Completes a partial ISO date with `tail` (`-01-01` or `-12-31`).
+fn pad_date(date: &str, tail: &str) -> String {
+    match date.len() {
+        4 => format!("{date}{tail}"),
+        7 => format!("{date}{}", &tail[3..]),
+        _ => date.to_string(),
     }
 }
 
@@ -224,6 +307,9 @@ pub struct VesselDetails {
 pub struct ListedEntity {
     pub id: EntityId,
     pub list: SourceList,
+    /// Why the entry is listed; older stored entities were all sanctions.
+    #[serde(default)]
+    pub category: ListCategory,
     pub programs: Vec<String>,
     pub kind: EntityKind,
     pub primary_name: String,
@@ -236,6 +322,9 @@ pub struct ListedEntity {
     pub title: Option<String>,
     pub vessel: Option<VesselDetails>,
     pub remarks: Option<String>,
+    /// The public functions of a PEP (empty for other categories).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<Position>,
 }
 
 impl ListedEntity {
@@ -243,6 +332,7 @@ impl ListedEntity {
         ListedEntity {
             id,
             list,
+            category: list.default_category(),
             programs: Vec::new(),
             kind,
             primary_name,
@@ -255,6 +345,7 @@ impl ListedEntity {
             title: None,
             vessel: None,
             remarks: None,
+            positions: Vec::new(),
         }
     }
 

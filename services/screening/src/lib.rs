@@ -1,7 +1,12 @@
-//! Screening service domain core: sanctions lists in, explained matches out.
+//! Screening service domain core: sanctions, PEP, crime and internal lists
+//! in, explained matches out.
 //!
 //! - [`lists`]: find, recognise and parse list files (OFAC SDN and non-SDN
-//!   CSV, UN consolidated XML, BIS Denied Persons) into [`ListedEntity`];
+//!   CSV, UN consolidated XML, BIS Denied Persons, EU FSF XML, UK Sanctions
+//!   List, US Congress YAML, FollowTheMoney JSON lines, the bank's internal
+//!   CSV) into [`ListedEntity`], each with its [`ListCategory`];
+//! - `pep`: a PEP's positions and current/former standing on the day of
+//!   screening under the bank's [`PepPolicy`];
 //! - [`ListVersion`]: the loaded entities, identified by the SHA-256 of the
 //!   source files, with counts; [`diff()`] between two versions;
 //! - [`matching`]: the matcher in one place (transliteration, normalisation,
@@ -30,6 +35,7 @@ pub mod entity;
 pub mod evaluation;
 pub mod lists;
 pub mod matching;
+pub mod pep;
 mod rescreen;
 mod screen;
 mod subject;
@@ -45,7 +51,7 @@ pub mod store;
 pub use diff::{ListDiff, diff};
 pub use entity::{
     Address, Alias, AliasStrength, BirthDate, CountryLink, CountryRole, EntityId, EntityKind,
-    Identifier, IdentifierKind, ListedEntity, SourceList, VesselDetails,
+    Identifier, IdentifierKind, ListCategory, ListedEntity, Position, SourceList, VesselDetails,
 };
 pub use lists::{
     ListError, LoadReport, LoadedVintage, RejectedRow, SkippedVintage, load_demo_lists,
@@ -54,6 +60,7 @@ pub use lists::{
 pub use matching::index::ScreeningIndex;
 pub use matching::qualifiers::{QualifierEffect, QualifierOutcome};
 pub use matching::scoring::{MATCH_THRESHOLD, MatchMethod, NameExplanation, TokenMatch};
+pub use pep::{MatchedPosition, PepPolicy, PepStanding, PepStatus};
 pub use rescreen::{ChangedEntities, rescreen_changed};
 pub use screen::{Match, MatchExplanation, NameComparison, REPORT_FLOOR, Screener, compare};
 pub use subject::{MAX_NAME_CHARS, Subject, SubjectBirthDate, SubjectError};

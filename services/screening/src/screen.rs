@@ -5,7 +5,7 @@
 //! when a new list version loads. [`compare`] scores two names with the same
 //! scorer, for analysts and tests.
 
-use crate::entity::{AliasStrength, EntityId, EntityKind, SourceList};
+use crate::entity::{AliasStrength, EntityId, EntityKind, ListCategory, SourceList};
 use crate::matching::index::ScreeningIndex;
 use crate::matching::legal_forms;
 use crate::matching::normalize::normalise;
@@ -14,6 +14,7 @@ use crate::matching::scoring::{
     Direct, ListedName, MATCH_THRESHOLD, NameExplanation, QueryName, score_name, score_name_with,
     token_infos,
 };
+use crate::pep::{MatchedPosition, PepPolicy, PepStanding};
 use crate::subject::{Subject, SubjectError, validate_items, validated_name};
 use crate::version::ListVersion;
 use rustc_hash::FxHashMap;
@@ -52,6 +53,9 @@ pub struct MatchExplanation {
 pub struct Match {
     pub entity_id: EntityId,
     pub list: SourceList,
+    /// Why the entity is listed: sanction, pep, crime or internal.
+    #[serde(default)]
+    pub category: ListCategory,
     pub programs: Vec<String>,
     pub kind: EntityKind,
     pub primary_name: String,
@@ -60,6 +64,12 @@ pub struct Match {
     pub score: f32,
     pub is_match: bool,
     pub explanation: MatchExplanation,
+    /// A PEP's public functions, each saying whether it is held today.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<MatchedPosition>,
+    /// A PEP's standing today under the bank's policy, with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pep: Option<PepStanding>,
 }
 
 /// A name compared with another.
@@ -110,12 +120,27 @@ pub fn compare(
 pub struct Screener {
     version: ListVersion,
     index: ScreeningIndex,
+    pep_policy: PepPolicy,
 }
 
 impl Screener {
     pub fn new(version: ListVersion) -> Self {
+        Self::with_pep_policy(version, PepPolicy::default())
+    }
+
+    /// A screener whose PEP matches are judged current or former by the
+    /// bank's `policy`.
+    pub fn with_pep_policy(version: ListVersion, pep_policy: PepPolicy) -> Self {
         let index = ScreeningIndex::build(version.entities());
-        Screener { version, index }
+        Screener {
+            version,
+            index,
+            pep_policy,
+        }
+    }
+
+    pub fn pep_policy(&self) -> PepPolicy {
+        self.pep_policy
     }
 
     pub fn version(&self) -> &ListVersion {
@@ -250,6 +275,7 @@ impl Screener {
         });
         reported.truncate(MAX_MATCHES);
         let mut matches = Vec::with_capacity(reported.len());
+        let today = crate::pep::today();
         for (score, e_no, name_score, name_id, birth_date, country, identifier) in reported {
             let entity = &entities[e_no as usize];
             let (matched_name, strength, explanation) = match index.names.get(name_id as usize) {
@@ -263,9 +289,16 @@ impl Screener {
                 }
                 None => (entity.primary_name.clone(), AliasStrength::Strong, None),
             };
+            let (positions, pep) = if entity.category == ListCategory::Pep {
+                let (positions, standing) = self.pep_policy.assess(&entity.positions, &today);
+                (positions, Some(standing))
+            } else {
+                (Vec::new(), None)
+            };
             matches.push(Match {
                 entity_id: entity.id.clone(),
                 list: entity.list,
+                category: entity.category,
                 programs: entity.programs.clone(),
                 kind: entity.kind,
                 primary_name: entity.primary_name.clone(),
@@ -283,6 +316,8 @@ impl Screener {
                     identifier,
                     threshold: MATCH_THRESHOLD,
                 },
+                positions,
+                pep,
             });
         }
         Ok(matches)

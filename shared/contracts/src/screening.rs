@@ -12,6 +12,87 @@ pub enum SubjectKind {
     Aircraft,
 }
 
+/// Why a listed entry is listed, carried on every match: each category has
+/// its own procedure (a sanctions hit is frozen and reported, a PEP gets
+/// enhanced due diligence and senior-management approval, an internal-list
+/// hit goes to the team that listed it).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ListCategory {
+    /// Subject to sanctions or an export denial. Matches recorded before
+    /// categories existed were all sanctions.
+    #[default]
+    Sanction,
+    /// A politically exposed person (FATF Recommendation 12).
+    Pep,
+    /// On a criminal or law-enforcement watchlist (wanted, convicted).
+    Crime,
+    /// On one of the bank's own lists.
+    Internal,
+}
+
+impl ListCategory {
+    pub fn all() -> [ListCategory; 4] {
+        [
+            ListCategory::Sanction,
+            ListCategory::Pep,
+            ListCategory::Crime,
+            ListCategory::Internal,
+        ]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListCategory::Sanction => "sanction",
+            ListCategory::Pep => "pep",
+            ListCategory::Crime => "crime",
+            ListCategory::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ListCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One of a PEP's public functions as a match reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchedPosition {
+    /// E.g. `United States Senator for Massachusetts`.
+    pub title: String,
+    /// ISO 3166-1 alpha-2 of the country the function is exercised for.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// ISO 8601, as precise as the list gives it (`2021-01-03`, `2019`).
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
+    /// Held on the day of screening.
+    pub held_now: bool,
+}
+
+/// Whether a PEP is current or former under the bank's policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PepStatus {
+    /// Holds a function now, or left the last one within the bank's period.
+    Current,
+    /// Left the last function longer ago than the bank's period.
+    Former,
+}
+
+/// Current or former, and why, in words an analyst can put in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PepStanding {
+    pub status: PepStatus,
+    pub reason: String,
+}
+
 /// The party to screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subject {
@@ -49,8 +130,12 @@ pub struct BatchRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
     pub entity_id: String,
-    /// `ofac_sdn`, `ofac_non_sdn`, `un_consolidated` or `bis_denied`.
+    /// The source list's prefix: `ofac-sdn`, `ofac-cons`, `un`, `bis-dpl`,
+    /// `eu-fsf`, `uk-sanctions`, `us-congress`, `ftm`, `internal`.
     pub list: String,
+    /// Why the entity is listed.
+    #[serde(default)]
+    pub category: ListCategory,
     #[serde(default)]
     pub programs: Vec<String>,
     pub primary_name: String,
@@ -61,6 +146,12 @@ pub struct Match {
     /// Token-by-token comparison and qualifier effects, kept as evidence.
     #[serde(default)]
     pub explanation: serde_json::Value,
+    /// A PEP's public functions (empty for other categories).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<MatchedPosition>,
+    /// A PEP's standing on the day of screening under the bank's policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pep: Option<PepStanding>,
 }
 
 /// One subject's result, in request order.
@@ -91,6 +182,9 @@ pub struct MonitoringAlert {
     pub subject_ref: String,
     pub entity_id: String,
     pub list: String,
+    /// Why the entity is listed.
+    #[serde(default)]
+    pub category: ListCategory,
     pub matched_name: String,
     pub list_version: String,
     pub score: f64,
