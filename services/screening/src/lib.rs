@@ -64,7 +64,7 @@ pub use pep::{MatchedPosition, PepPolicy, PepStanding, PepStatus};
 pub use rescreen::{ChangedEntities, rescreen_changed};
 pub use screen::{Match, MatchExplanation, NameComparison, REPORT_FLOOR, Screener, compare};
 pub use subject::{MAX_NAME_CHARS, Subject, SubjectBirthDate, SubjectError};
-pub use version::{ListCounts, ListVersion};
+pub use version::{ListCounts, ListVersion, SourceSummary};
 
 pub use settings::ScreeningSettings;
 pub use startup::Application;

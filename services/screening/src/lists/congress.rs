@@ -245,11 +245,12 @@ fn join(parts: &[Option<&str>]) -> String {
 }
 
 fn birthday(s: &str) -> Option<BirthDate> {
-    let mut it = s.splitn(3, '-');
-    let year: i32 = it.next()?.parse().ok()?;
-    let month: u8 = it.next()?.parse().ok().filter(|m| (1..=12).contains(m))?;
-    let day: u8 = it.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
-    Some(BirthDate::Exact { year, month, day })
+    let date = crate::pep::iso_date(s)?;
+    Some(BirthDate::Exact {
+        year: date.year(),
+        month: u8::from(date.month()),
+        day: date.day(),
+    })
 }
 
 fn term_position(term: &Yaml) -> Result<Position, String> {
@@ -339,25 +340,8 @@ fn continues(end: Option<&str>, start: Option<&str>) -> bool {
 
 /// Days since 1970-01-01 of an ISO date, or `None` when it is not one.
 fn valid_date(s: &str) -> Option<i64> {
-    let BirthDate::Exact { year, month, day } = birthday(s)? else {
-        return None;
-    };
-    Some(days_from_civil(
-        i64::from(year),
-        i64::from(month),
-        i64::from(day),
-    ))
-}
-
-/// Howard Hinnant's `days_from_civil` (public-domain algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let date = crate::pep::iso_date(s)?;
+    Some((date - time::Date::from_calendar_date(1970, time::Month::January, 1).ok()?).whole_days())
 }
 
 /// USPS codes of the states, the District of Columbia and the territories

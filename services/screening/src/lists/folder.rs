@@ -14,7 +14,7 @@
 use super::ofac::OfacFiles;
 use super::{ListError, Parsed, RejectedRow, SourceFile, bis, congress, ofac, un};
 use crate::entity::SourceList;
-use crate::version::ListVersion;
+use crate::version::{ListVersion, SourceSummary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -356,8 +356,16 @@ fn build(
     };
     let mut entities = Vec::new();
     let mut rejected = Vec::new();
-    for p in parsed {
+    let mut sources = Vec::new();
+    for (vintage, p) in vintages.iter().zip(parsed) {
+        let (_, date) = split_vintage(&vintage.folder);
+        let date = (date.len() == 10).then(|| date.to_string());
         for mut one in p? {
+            sources.extend(SourceSummary::of(
+                &vintage.folder,
+                date.clone(),
+                &one.entities,
+            ));
             entities.append(&mut one.entities);
             rejected.append(&mut one.rejected);
         }
@@ -375,7 +383,8 @@ fn build(
         }
         fresh
     });
-    let version = ListVersion::new(entities, &files, demo, rejected.len());
+    let mut version = ListVersion::new(entities, &files, demo, rejected.len());
+    version.sources = sources;
     Ok(LoadReport {
         version,
         vintages,
