@@ -11,7 +11,8 @@ use cdd_screening::store::MonitoringStore;
 use cdd_screening::store::dynamo::DynamoStore;
 use cdd_screening::store::embedded::EmbeddedStore;
 use cdd_screening::{
-    EntityId, EntityKind, MatchExplanation, QualifierEffect, QualifierOutcome, SourceList, Subject,
+    EntityId, EntityKind, ListCategory, MatchExplanation, QualifierEffect, QualifierOutcome,
+    SourceList, Subject,
 };
 use time::OffsetDateTime;
 
@@ -38,6 +39,7 @@ fn alert(subject_ref: &str, entity: &str) -> NewAlert {
         subject_ref: subject_ref.into(),
         entity_id: EntityId(entity.into()),
         list: SourceList::OfacSdn,
+        category: ListCategory::Sanction,
         matched_name: "LISTED, Name".into(),
         list_version: "v2".into(),
         score: 0.93,

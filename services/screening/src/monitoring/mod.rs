@@ -27,7 +27,7 @@ use std::collections::{BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::{EntityId, MatchExplanation, Screener, SourceList, Subject};
+use crate::{EntityId, ListCategory, MatchExplanation, Screener, SourceList, Subject};
 
 /// Longest accepted `subject_ref` (the caller's id for the party).
 pub const MAX_SUBJECT_REF_CHARS: usize = 128;
@@ -63,6 +63,9 @@ pub struct NewAlert {
     pub subject_ref: String,
     pub entity_id: EntityId,
     pub list: SourceList,
+    /// Why the entity is listed: a PEP alert goes to enhanced due
+    /// diligence, a sanctions alert to a freeze.
+    pub category: ListCategory,
     pub matched_name: String,
     pub list_version: String,
     pub score: f32,
@@ -78,6 +81,9 @@ pub struct Alert {
     pub subject_ref: String,
     pub entity_id: EntityId,
     pub list: SourceList,
+    /// Alerts stored before categories existed were all sanctions.
+    #[serde(default)]
+    pub category: ListCategory,
     pub matched_name: String,
     pub list_version: String,
     pub score: f32,
@@ -94,6 +100,7 @@ impl Alert {
             subject_ref: new.subject_ref,
             entity_id: new.entity_id,
             list: new.list,
+            category: new.category,
             matched_name: new.matched_name,
             list_version: new.list_version,
             score: new.score,
@@ -171,6 +178,7 @@ pub fn rescreen(screener: &Screener, subjects: &[(&MonitoredSubject, Scope<'_>)]
                     subject_ref: monitored.subject_ref.clone(),
                     entity_id: m.entity_id,
                     list: m.list,
+                    category: m.category,
                     matched_name: m.matched_name,
                     list_version: version.clone(),
                     score: m.score,

@@ -28,6 +28,17 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
             parts.join(", ")
         );
     }
+    let today = cdd_screening::pep::today();
+    for source in &v.sources {
+        let age = source
+            .age_days(&today)
+            .map(|d| format!(", {d} days old"))
+            .unwrap_or_default();
+        println!(
+            "  source {} ({}) from {}: {} entities{age}",
+            source.list, source.category, source.folder, source.entities
+        );
+    }
     println!("{} rows rejected", report.rejected.len());
     for row in &report.rejected {
         println!("  {}:{}: {}", row.file, row.line, row.reason);

@@ -1,4 +1,4 @@
-//! `cdd lists`: sanctions list files from the command line.
+//! `cdd lists`: list files (sanctions, PEP, internal) from the command line.
 //!
 //! - `load DIR`: parse a folder the way the screening service does, report
 //!   counts and every rejected row;
@@ -20,7 +20,8 @@ use cdd_screening::LoadReport;
 pub enum ListsCommand {
     /// Load a folder of list files and report what it holds.
     Load {
-        /// A lists folder (newest `<list>_<date>` vintage of each list) or one vintage folder.
+        /// A lists folder (newest `<list>_<date>` vintage of each list), one
+        /// vintage folder, or several lists folders comma-separated.
         dir: PathBuf,
     },
     /// Compare two list folders: added, removed and changed entities.
@@ -47,8 +48,15 @@ pub async fn run(command: ListsCommand) -> anyhow::Result<()> {
 }
 
 /// Loads a folder as the service would: a lists folder with vintages, or a
-/// folder that directly holds list files.
+/// folder that directly holds list files; several folders comma-separated,
+/// as `CDD_LISTS_DIR` takes them.
 pub fn load_folder(dir: &Path) -> anyhow::Result<LoadReport> {
+    let text = dir.to_string_lossy();
+    if text.contains(',') {
+        let dirs: Vec<PathBuf> = text.split(',').map(|d| PathBuf::from(d.trim())).collect();
+        return cdd_screening::load_lists_dirs(&dirs)
+            .with_context(|| format!("loading lists from {text}"));
+    }
     let report = cdd_screening::load_lists_dir(dir)
         .with_context(|| format!("loading lists from {}", dir.display()))?;
     if report.version.counts.entities > 0 {

@@ -47,8 +47,10 @@ pub struct UpArgs {
     /// one (its pid is in the banner) to watch intake fail over.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub screening_instances: u16,
-    /// Sanctions lists for screening (e.g. the folder of OFAC, UN and BIS
-    /// files); without it, screening uses its small fictional demo list.
+    /// List folders for screening, comma-separated (e.g.
+    /// `../shared/data/sanctions,../shared/data/pep` for the OFAC, UN and
+    /// BIS files and the PEP data); without it, screening uses its small
+    /// fictional demo list.
     #[arg(long)]
     pub lists_dir: Option<PathBuf>,
     /// Give up if a service is not ready within this many seconds.
