@@ -8,7 +8,12 @@
 //! - `remarks.rs`: the free text inside OFAC `Remarks` (DOB, IDs, a.k.a.);
 //! - `dates.rs`: the date spellings used by the lists;
 //! - `un.rs`: UN Security Council consolidated XML;
-//! - `bis.rs`: BIS Denied Persons List (tab-separated).
+//! - `bis.rs`: BIS Denied Persons List (tab-separated);
+//! - `eu.rs`: EU consolidated financial sanctions, FSF XML export 1.1;
+//! - `uk.rs`: UK Sanctions List (FCDO) XML, and the builder its CSV shares;
+//! - `uk_csv.rs`: UK Sanctions List CSV (preamble line, one row per name);
+//! - `xml.rs`: XML parsing with file and line in every error;
+//! - `text.rs`: field decoding, line counting, script detection.
 //!
 //! Error policy: a row that cannot be used is never dropped silently; it is
 //! returned as a [`RejectedRow`] naming file and line. A file that is not
@@ -17,11 +22,15 @@
 
 mod bis;
 mod dates;
+mod eu;
 mod folder;
 mod ofac;
 mod remarks;
 mod text;
+mod uk;
+mod uk_csv;
 mod un;
+mod xml;
 
 pub use folder::{
     LoadReport, LoadedVintage, SkippedVintage, load_demo_lists, load_lists_dir, load_vintage_dir,
