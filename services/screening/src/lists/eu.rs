@@ -259,13 +259,17 @@ fn entry(node: Node<'_, '_>) -> Result<ListedEntity, String> {
     Ok(e)
 }
 
-/// `identificationTypeCode` values of the FSF export.
+/// `identificationTypeCode` values of the FSF export (`passport`, `id`,
+/// `ssn`, `nationcert`, `NRN`, `regnumber`, `fiscalcode`, `tradelic`,
+/// `imo`, `swiftbic`, `drivinglicence`, ...); the description the export
+/// gives beside the code is kept as the label.
 fn identifier_kind(code: &str) -> IdentifierKind {
     match code.to_ascii_lowercase().as_str() {
         "passport" => IdentifierKind::Passport,
-        "id" | "ssn" | "nationalid" => IdentifierKind::NationalId,
-        "fiscalcode" | "tax" | "taxid" => IdentifierKind::TaxId,
-        "regnumber" | "registration" | "other_reg" => IdentifierKind::Registration,
+        "id" | "ssn" | "nationcert" | "nrn" | "residentperm" | "drivinglicence" | "electionid"
+        | "travelcardid" => IdentifierKind::NationalId,
+        "fiscalcode" => IdentifierKind::TaxId,
+        "regnumber" | "tradelic" => IdentifierKind::Registration,
         "imo" => IdentifierKind::ImoNumber,
         _ => IdentifierKind::Other,
     }
@@ -301,5 +305,62 @@ fn birth_date(node: Node<'_, '_>) -> Option<BirthDate> {
             year: d.year_span().0,
         }),
         (d, _, _) => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(body: &str) -> Result<ListedEntity, String> {
+        let text = format!(
+            "<export xmlns=\"{NAMESPACE}\"><sanctionEntity logicalId=\"7\">{body}</sanctionEntity></export>"
+        );
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let node = doc.root_element().first_element_child().unwrap();
+        entry(node)
+    }
+
+    #[test]
+    fn ranges_circa_and_low_quality_remarks() {
+        let e = one(
+            r#"<subjectType code="person"/>
+               <nameAlias wholeName="Ahmad Karimi" strong="true"/>
+               <nameAlias wholeName="Abu Ahmad" strong="true"><remark>Low quality alias</remark></nameAlias>
+               <birthdate circa="false" yearRangeFrom="1958" yearRangeTo="1960" countryIso2Code="00" countryDescription="UNKNOWN"/>
+               <birthdate circa="true" birthdate="1962-05-01" dayOfMonth="1" monthOfYear="5" year="1962"/>"#,
+        )
+        .unwrap();
+        assert_eq!(e.id.as_str(), "eu-fsf:7");
+        assert_eq!(e.aliases[0].strength, AliasStrength::Weak);
+        assert_eq!(
+            e.birth_dates,
+            vec![
+                BirthDate::Range {
+                    from_year: 1958,
+                    to_year: 1960
+                },
+                BirthDate::Approximate { year: 1962 }
+            ]
+        );
+        assert!(e.places_of_birth.is_empty() && e.countries.is_empty());
+    }
+
+    #[test]
+    fn an_entry_needs_a_subject_type_and_a_name() {
+        let err = one(r#"<subjectType code="vessel"/><nameAlias wholeName="X"/>"#).unwrap_err();
+        assert!(err.contains("unknown subjectType code \"vessel\""), "{err}");
+        let err = one(r#"<subjectType code="enterprise"/><nameAlias wholeName=" "/>"#).unwrap_err();
+        assert!(err.contains("no nameAlias with a name"), "{err}");
+    }
+
+    #[test]
+    fn recognised_by_namespace_not_name() {
+        assert!(looks_like_eu_fsf(
+            format!("<?xml version=\"1.0\"?>\n<export xmlns=\"{NAMESPACE}\" generationDate=\"x\">")
+                .as_bytes()
+        ));
+        assert!(!looks_like_eu_fsf(b"<export><sanctionEntity/></export>"));
+        assert!(!looks_like_eu_fsf(b"<CONSOLIDATED_LIST/>"));
     }
 }
