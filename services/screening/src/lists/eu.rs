@@ -39,6 +39,7 @@ pub(crate) fn looks_like_eu_fsf(bytes: &[u8]) -> bool {
 pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
     let doc = xml::document(file)?;
     xml::expect_root(file, &doc, "export", Some(NAMESPACE))?;
+    let lines = xml::Lines::new(&doc);
     let mut parsed = Parsed::default();
     let mut seen = rustc_hash::FxHashSet::default();
     for node in doc.root_element().children().filter(Node::is_element) {
@@ -49,10 +50,10 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             Ok(e) if seen.insert(e.id.clone()) => parsed.entities.push(e),
             Ok(e) => parsed.reject(
                 &file.name,
-                xml::line_of(&doc, node),
+                lines.line(node),
                 format!("duplicate logicalId {}", e.id),
             ),
-            Err(reason) => parsed.reject(&file.name, xml::line_of(&doc, node), reason),
+            Err(reason) => parsed.reject(&file.name, lines.line(node), reason),
         }
     }
     check_mostly_parsed(&file.name, parsed.entities.len(), &parsed.rejected)?;

@@ -41,6 +41,7 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
     let doc = xml::document(file)?;
     xml::expect_root(file, &doc, "CONSOLIDATED_LIST", None)?;
     let root = doc.root_element();
+    let lines = xml::Lines::new(&doc);
     let mut parsed = Parsed::default();
     let mut seen = rustc_hash::FxHashSet::default();
     for section in root.children().filter(Node::is_element) {
@@ -50,8 +51,7 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             _ => continue,
         };
         for node in section.children().filter(Node::is_element) {
-            // Only computed for a rejection: it scans the text from the start.
-            let line = || xml::line_of(&doc, node);
+            let line = || lines.line(node);
             if !node.has_tag_name(tag) {
                 parsed.reject(
                     &file.name,
