@@ -243,11 +243,18 @@ impl Designation {
         };
         let names: Vec<&UkName> = self.names.iter().filter(|n| !n.name.is_empty()).collect();
         let is_primary = |n: &&&UkName| n.name_type.trim().eq_ignore_ascii_case("primary name");
+        let is_weak = |n: &UkName| {
+            n.alias_strength
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("low")
+        };
         // A designation whose primary name is missing still has a name to
-        // screen: its first one.
+        // screen: its first name that is not a low-quality alias.
         let primary = names
             .iter()
             .find(is_primary)
+            .or_else(|| names.iter().find(|n| !is_weak(n)))
             .or(names.first())
             .ok_or_else(|| format!("{id}: no name in Name1..Name6"))?;
         let list = SourceList::UkSanctions;

@@ -68,9 +68,10 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
         }
         rows += 1;
         let Some(cols) = &columns else {
+            // A byte order mark may sit before the first name.
             let header: Vec<String> = record
                 .iter()
-                .map(|f| decode(f).trim().to_string())
+                .map(|f| decode(f).trim().trim_start_matches('\u{feff}').to_string())
                 .collect();
             if REQUIRED.iter().all(|c| header.iter().any(|h| h == c)) {
                 let width = header.len();
@@ -193,5 +194,40 @@ fn row(c: &Columns, r: &csv::ByteRecord, unique_id: String) -> Designation {
         other_information: many("Other Information"),
         un_reference: get("UN Reference Number"),
         ofsi_group_id: get("OFSI Group ID"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::{AliasStrength, EntityKind};
+
+    #[test]
+    fn columns_by_name_in_any_order_without_a_preamble() {
+        let file = SourceFile {
+            name: "uk.csv".into(),
+            bytes: "\u{feff}Name type,Name 6,Designation Type,Unique ID,Alias strength,Name 1\r\n\
+                    Alias,SMITH,Individual,GBR9001,Low quality a.k.a,Jo\r\n\
+                    Alias,SMYTHE,Individual,GBR9001,,Joanna\r\n"
+                .as_bytes()
+                .to_vec(),
+        };
+        assert!(looks_like_uk_csv(&file.bytes));
+        let parsed = parse(&file).unwrap();
+        assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+        let e = &parsed.entities[0];
+        assert_eq!(e.id.as_str(), "uk-sanctions:GBR9001");
+        assert_eq!(e.kind, EntityKind::Person);
+        // No primary name row: the first name that is not a low-quality
+        // alias stands in for it.
+        assert_eq!(e.primary_name, "Joanna SMYTHE");
+        assert_eq!(e.aliases[0].name, "Jo SMITH");
+        assert_eq!(e.aliases[0].strength, AliasStrength::Weak);
+    }
+
+    #[test]
+    fn other_csv_files_are_not_taken_for_the_uk_list() {
+        assert!(!looks_like_uk_csv(b"ent_num,name\r\n1,X\r\n"));
+        assert!(!looks_like_uk_csv(b"Unique ID,Name 6\r\nX,Y\r\n"));
     }
 }
