@@ -141,7 +141,7 @@ fn uk_xml_designations_field_by_field() {
     assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
     let r = &report.rejected[0];
     assert!(r.file.ends_with("UK-Sanctions-List.xml"));
-    assert_eq!(r.line, 173);
+    assert_eq!(r.line, 174);
     assert!(r.reason.contains("RUS9004: no name"), "{r:?}");
 }
 
@@ -342,6 +342,14 @@ fn a_folder_with_both_uk_forms_loads_the_xml_once() {
     let report = load_vintage_dir(tmp.path()).unwrap();
     assert_eq!(report.version.counts.entities, 3);
     assert!(report.rejected.iter().all(|r| r.file.ends_with(".xml")));
+    // Only the XML spells this date of birth in words: kept, not parsed.
+    let p = entity(&report, "uk-sanctions:RUS9001");
+    assert!(
+        p.remarks
+            .as_deref()
+            .unwrap()
+            .contains("DOB as published: Between 1968 and 1969")
+    );
 }
 
 #[test]
@@ -359,6 +367,12 @@ fn screening_finds_listed_people_by_a_variant_name() {
             "Wiktor Sokolov",
             SourceList::EuFinancialSanctions,
             "eu-fsf:90001",
+        ),
+        // Typed in the original script by someone else.
+        (
+            "Дмитрий Коваленко",
+            SourceList::UkSanctions,
+            "uk-sanctions:RUS9001",
         ),
     ] {
         let matches = screener

@@ -285,9 +285,13 @@ impl Designation {
         if !self.titles.is_empty() {
             e.title = Some(self.titles.join("; "));
         }
+        // A date of birth in no known spelling is kept for the analyst, in
+        // the remarks, rather than dropped.
+        let mut unread_dobs = Vec::new();
         for dob in &self.dobs {
-            if let Some(d) = uk_day_month_year(dob) {
-                push_unique(&mut e.birth_dates, d);
+            match uk_day_month_year(dob) {
+                Some(d) => push_unique(&mut e.birth_dates, d),
+                None => unread_dobs.push(format!("DOB as published: {dob}")),
             }
         }
         for (town, country) in &self.birth_places {
@@ -366,6 +370,7 @@ impl Designation {
             e.vessel = Some(self.vessel);
         }
         let mut remarks = self.other_information;
+        remarks.append(&mut unread_dobs);
         if let Some(un) = self.un_reference {
             remarks.push(format!("UN reference: {un}"));
         }
