@@ -99,21 +99,33 @@ fn screen_writes_the_matches_of_a_customer_file_and_reports_bad_rows() {
 #[tokio::test]
 async fn fetch_downloads_validates_and_files_each_list_as_a_new_vintage() {
     let data = sanctions_data_dir();
+    // The EU serves its export at `.../content?token=...`: the saved file
+    // takes the name the sources give, and is recognised by its content.
+    let eu_export = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../services/screening/tests/fixtures/lists/eu_fsf_2026-11-20/xmlFullSanctionsList_1_1.xml"),
+    )
+    .unwrap();
     // The "publisher": a local server with the real files.
-    let app = axum::Router::new().route(
-        "/{*path}",
-        axum::routing::get(
-            move |axum::extract::Path(path): axum::extract::Path<String>| {
-                let file = data.join(&path);
-                async move {
-                    match std::fs::read(&file) {
-                        Ok(bytes) if !path.contains("..") => (http_ok(), bytes),
-                        _ => (axum::http::StatusCode::NOT_FOUND, Vec::new()),
+    let app = axum::Router::new()
+        .route(
+            "/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content",
+            axum::routing::get(move || async move { eu_export }),
+        )
+        .route(
+            "/{*path}",
+            axum::routing::get(
+                move |axum::extract::Path(path): axum::extract::Path<String>| {
+                    let file = data.join(&path);
+                    async move {
+                        match std::fs::read(&file) {
+                            Ok(bytes) if !path.contains("..") => (http_ok(), bytes),
+                            _ => (axum::http::StatusCode::NOT_FOUND, Vec::new()),
+                        }
                     }
-                }
-            },
-        ),
-    );
+                },
+            ),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
@@ -126,6 +138,7 @@ async fn fetch_downloads_validates_and_files_each_list_as_a_new_vintage() {
             "ofac_sdn": {"sdn.csv": format!("{base}/ofac_sdn_2024-05-03/sdn.csv")},
             "bis_dpl": {"dpl.txt": format!("{base}/bis_dpl_2022-09/dpl.txt")},
             "un_consolidated": {"UN_consolidated.xml": format!("{base}/missing/UN_consolidated.xml")},
+            "eu_fsf": {"xmlFullSanctionsList_1_1.xml": format!("{base}/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw")},
         })
         .to_string(),
     )
@@ -159,10 +172,19 @@ async fn fetch_downloads_validates_and_files_each_list_as_a_new_vintage() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("ofac_sdn: 14965 entities"), "{stdout}");
     assert!(stdout.contains("bis_dpl: 581 entities"), "{stdout}");
+    assert!(
+        stdout.contains("eu_fsf: 3 entities, 1 rows rejected"),
+        "{stdout}"
+    );
     let today = time::OffsetDateTime::now_utc().date();
     assert!(
         dest.join(format!("ofac_sdn_{today}"))
             .join("sdn.csv")
+            .exists()
+    );
+    assert!(
+        dest.join(format!("eu_fsf_{today}"))
+            .join("xmlFullSanctionsList_1_1.xml")
             .exists()
     );
     assert!(
@@ -176,7 +198,7 @@ async fn fetch_downloads_validates_and_files_each_list_as_a_new_vintage() {
     assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
     // The fetched folder is what the service loads.
     let report = cdd_screening::load_lists_dir(&dest).unwrap();
-    assert_eq!(report.version.counts.entities, 14965 + 581);
+    assert_eq!(report.version.counts.entities, 14965 + 581 + 3);
     server.abort();
 }
 

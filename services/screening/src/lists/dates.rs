@@ -1,6 +1,7 @@
 //! Date spellings found in the lists: OFAC `14 Jun 1975`, `Jun 1975`,
 //! `1975`, `circa 1975`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`;
-//! ISO `1975-06-14`; BIS `06/19/2003`.
+//! ISO `1975-06-14`; BIS `06/19/2003`; EU separate year / month / day
+//! attributes; UK `14/06/1975` with `00` or `dd`/`mm` for an unknown part.
 
 use crate::entity::BirthDate;
 
@@ -65,6 +66,52 @@ pub(crate) fn iso(s: &str) -> Option<BirthDate> {
         month: m,
         day: d,
     })
+}
+
+/// A date given as separate parts, any of which may be unknown (EU FSF
+/// `year`, `monthOfYear`, `dayOfMonth`). A day without a month says nothing
+/// more than the year.
+pub(crate) fn from_parts(
+    year: Option<i32>,
+    month: Option<u8>,
+    day: Option<u8>,
+) -> Option<BirthDate> {
+    let year = year.filter(|y| (1800..=2100).contains(y))?;
+    let month = month.filter(|m| (1..=12).contains(m));
+    let day = day.filter(|d| (1..=31).contains(d));
+    Some(match (month, day) {
+        (Some(month), Some(day)) => BirthDate::Exact { year, month, day },
+        (Some(month), None) => BirthDate::Month { year, month },
+        _ => BirthDate::Year { year },
+    })
+}
+
+/// UK Sanctions List `dd/mm/yyyy`; an unknown day or month is written `00`
+/// or literally `dd` / `mm` (`00/00/1964`, `dd/mm/1945`).
+pub(crate) fn uk_day_month_year(s: &str) -> Option<BirthDate> {
+    let mut parts = s.trim().split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let year = year(y.trim())?;
+    let known = |p: &str| -> Result<Option<u8>, ()> {
+        let p = p.trim();
+        if p.eq_ignore_ascii_case("dd")
+            || p.eq_ignore_ascii_case("mm")
+            || p.bytes().all(|b| b == b'0')
+        {
+            Ok(None)
+        } else {
+            p.parse().map(Some).map_err(|_| ())
+        }
+    };
+    let (day, month) = (known(d).ok()?, known(m).ok()?);
+    if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d))
+    {
+        return None;
+    }
+    from_parts(Some(year), month, day)
 }
 
 /// Parses the text after `DOB ` in OFAC remarks.
@@ -133,6 +180,35 @@ mod tests {
             })
         );
         assert_eq!(ofac_birth_date("sometime"), None);
+        assert_eq!(
+            uk_day_month_year("05/03/1971"),
+            Some(BirthDate::Exact {
+                year: 1971,
+                month: 3,
+                day: 5
+            })
+        );
+        assert_eq!(
+            uk_day_month_year("00/07/1966"),
+            Some(BirthDate::Month {
+                year: 1966,
+                month: 7
+            })
+        );
+        assert_eq!(
+            uk_day_month_year("dd/mm/1945"),
+            Some(BirthDate::Year { year: 1945 })
+        );
+        assert_eq!(
+            uk_day_month_year("00/00/1950"),
+            Some(BirthDate::Year { year: 1950 })
+        );
+        assert_eq!(uk_day_month_year("31/13/1950"), None);
+        assert_eq!(uk_day_month_year("1950"), None);
+        assert_eq!(
+            from_parts(Some(1980), None, Some(4)),
+            Some(BirthDate::Year { year: 1980 })
+        );
         assert_eq!(
             iso("1971-03-05"),
             Some(BirthDate::Exact {

@@ -2,7 +2,8 @@
 //!
 //! A folder holds list files, recognised by name (`sdn.csv`, `cons_prim.csv`
 //! and their companions, `dpl.txt`) or by content (the UN XML root element,
-//! the DPL header). It may also hold vintage sub-folders named
+//! the EU FSF export namespace, the UK Sanctions List `<Designations>` root
+//! or CSV header, the DPL header). It may also hold vintage sub-folders named
 //! `<list>_<date>` (`ofac_sdn_2021-07`, `ofac_sdn_2024-05-03`): for each
 //! `<list>` only the newest date is loaded, because an older vintage would
 //! resurrect delisted entries. ISO dates sort as text, so "newest" is the
@@ -12,7 +13,7 @@
 //! resulting [`ListVersion`] says so in `demo`.
 
 use super::ofac::OfacFiles;
-use super::{ListError, Parsed, RejectedRow, SourceFile, bis, congress, ofac, un};
+use super::{ListError, Parsed, RejectedRow, SourceFile, bis, congress, eu, ofac, uk, uk_csv, un};
 use crate::entity::SourceList;
 use crate::version::{ListVersion, SourceSummary};
 use serde::Serialize;
@@ -182,6 +183,9 @@ struct FolderContents {
     un: Vec<SourceFile>,
     bis: Vec<SourceFile>,
     congress: Vec<SourceFile>,
+    eu: Vec<SourceFile>,
+    uk: Vec<SourceFile>,
+    uk_csv: Vec<SourceFile>,
     files: Vec<SourceFile>,
 }
 
@@ -231,6 +235,23 @@ impl FolderContents {
             "cons_alt.csv" => &mut self.ofac_cons.alt,
             "cons_add.csv" => &mut self.ofac_cons.add,
             "cons_comments.csv" => &mut self.ofac_cons.comments,
+            // By content: the EU serves its export as `content?token=...`,
+            // so a saved file's name says nothing.
+            _ if eu::looks_like_eu_fsf(&file.bytes) => {
+                self.files.push(file.clone());
+                self.eu.push(file);
+                return Ok(());
+            }
+            _ if uk::looks_like_uk_xml(&file.bytes) => {
+                self.files.push(file.clone());
+                self.uk.push(file);
+                return Ok(());
+            }
+            _ if uk_csv::looks_like_uk_csv(&file.bytes) => {
+                self.files.push(file.clone());
+                self.uk_csv.push(file);
+                return Ok(());
+            }
             _ if base.ends_with(".xml") => {
                 let head =
                     String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(2048)]).into_owned();
@@ -277,6 +298,20 @@ impl FolderContents {
         }
         for f in &self.bis {
             out.push(bis::parse(f)?);
+        }
+        for f in &self.eu {
+            out.push(eu::parse(f)?);
+        }
+        // The UK publishes the same list as XML and CSV: a folder holding
+        // both loads the XML (the richer form) and not the CSV too, which
+        // would give every designation twice.
+        if self.uk.is_empty() {
+            for f in &self.uk_csv {
+                out.push(uk_csv::parse(f)?);
+            }
+        }
+        for f in &self.uk {
+            out.push(uk::parse(f)?);
         }
         if !self.congress.is_empty() {
             out.push(congress::parse(&self.congress)?);

@@ -10,7 +10,12 @@
 //! - `un.rs`: UN Security Council consolidated XML;
 //! - `bis.rs`: BIS Denied Persons List (tab-separated);
 //! - `congress.rs`: US Congress members, presidents and vice presidents
-//!   (congress-legislators YAML): politically exposed persons.
+//!   (congress-legislators YAML): politically exposed persons;
+//! - `eu.rs`: EU consolidated financial sanctions, FSF XML export 1.1;
+//! - `uk.rs`: UK Sanctions List (FCDO) XML, and the builder its CSV shares;
+//! - `uk_csv.rs`: UK Sanctions List CSV (preamble line, one row per name);
+//! - `xml.rs`: XML parsing with file and line in every error;
+//! - `text.rs`: field decoding, line counting, script detection.
 //!
 //! Error policy: a row that cannot be used is never dropped silently; it is
 //! returned as a [`RejectedRow`] naming file and line. A file that is not
@@ -20,11 +25,15 @@
 mod bis;
 mod congress;
 mod dates;
+mod eu;
 mod folder;
 mod ofac;
 mod remarks;
 mod text;
+mod uk;
+mod uk_csv;
 mod un;
+mod xml;
 
 pub use folder::{
     LoadReport, LoadedVintage, SkippedVintage, load_demo_lists, load_lists_dir, load_lists_dirs,

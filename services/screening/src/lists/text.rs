@@ -30,6 +30,15 @@ pub(crate) fn non_empty(s: &str) -> Option<String> {
     }
 }
 
+/// Whether every letter of `s` is Latin (basic, Latin-1, Extended-A/B and
+/// Extended Additional), i.e. the name is not in an original script such as
+/// Cyrillic, Arabic or Greek.
+pub(crate) fn is_latin_script(s: &str) -> bool {
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| (c as u32) < 0x0250 || ('\u{1E00}'..='\u{1EFF}').contains(&c))
+}
+
 /// True for the end-of-file marker (0x1A) OFAC appends, or a blank record.
 pub(crate) fn is_eof_or_blank(record: &csv::ByteRecord) -> bool {
     record.len() == 1
@@ -82,5 +91,8 @@ mod tests {
         assert_eq!(ofac_field(b"-0- "), None);
         assert_eq!(ofac_field(b" X "), Some("X".into()));
         assert_eq!(decode(&[0x4a, 0xe9]), "J\u{e9}");
+        assert!(is_latin_script("Nguyễn Đức, Müller-Lüdenscheidt"));
+        assert!(!is_latin_script("Иван Петров"));
+        assert!(!is_latin_script("محمد"));
     }
 }

@@ -6,12 +6,12 @@
 
 use super::dates::iso;
 use super::text::non_empty;
-use super::{ListError, Parsed, SourceFile, check_mostly_parsed};
+use super::{ListError, Parsed, SourceFile, check_mostly_parsed, xml};
 use crate::entity::{
     Address, AliasStrength, BirthDate, CountryRole, EntityId, EntityKind, Identifier,
     IdentifierKind, ListedEntity, SourceList,
 };
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 
 fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
     node.children().find(|c| c.has_tag_name(name))
@@ -38,40 +38,10 @@ fn values(node: Node<'_, '_>, name: &str) -> Vec<String> {
 }
 
 pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
-    let text_src = std::str::from_utf8(&file.bytes).map_err(|e| {
-        let line = file.bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        ListError::Malformed {
-            file: file.name.clone(),
-            line,
-            reason: "not UTF-8".into(),
-        }
-    })?;
-    let doc = Document::parse(text_src).map_err(|e| ListError::Malformed {
-        file: file.name.clone(),
-        // A truncated file fails at its end, which roxmltree reports as 1:1.
-        line: match e {
-            roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => {
-                text_src.lines().count() as u64
-            }
-            _ => u64::from(e.pos().row),
-        },
-        reason: e.to_string(),
-    })?;
+    let doc = xml::document(file)?;
+    xml::expect_root(file, &doc, "CONSOLIDATED_LIST", None)?;
     let root = doc.root_element();
-    if !root.has_tag_name("CONSOLIDATED_LIST") {
-        return Err(ListError::Malformed {
-            file: file.name.clone(),
-            line: u64::from(doc.text_pos_at(root.range().start).row),
-            reason: format!(
-                "root element is <{}>, expected <CONSOLIDATED_LIST>",
-                root.tag_name().name()
-            ),
-        });
-    }
+    let lines = xml::Lines::new(&doc);
     let mut parsed = Parsed::default();
     let mut seen = rustc_hash::FxHashSet::default();
     for section in root.children().filter(Node::is_element) {
@@ -81,8 +51,7 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             _ => continue,
         };
         for node in section.children().filter(Node::is_element) {
-            // Only computed for a rejection: it scans the text from the start.
-            let line = || u64::from(doc.text_pos_at(node.range().start).row);
+            let line = || lines.line(node);
             if !node.has_tag_name(tag) {
                 parsed.reject(
                     &file.name,

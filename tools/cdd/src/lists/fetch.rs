@@ -1,7 +1,8 @@
 //! `cdd lists fetch`: the current list files from their publishers.
 //!
-//! Each list lands in `DEST/<list>_<YYYY-MM-DD>/` with its original file
-//! names, the layout the screening service reads (the newest vintage of each
+//! Each list lands in `DEST/<list>_<YYYY-MM-DD>/` under the file name the
+//! sources give (not the URL's last segment: the EU serves its export as
+//! `.../content?token=...`), the layout the screening service reads (the newest vintage of each
 //! list is current). A list is downloaded into a hidden folder, parsed with
 //! the service's own loader, and only then renamed into place: a broken or
 //! truncated download never becomes the current version.
@@ -24,7 +25,7 @@ pub struct FetchArgs {
     /// A JSON file of sources (list => file name => URL) instead of the official addresses.
     #[arg(long)]
     pub sources: Option<PathBuf>,
-    /// Fetch only these lists (ofac_sdn, ofac_non_sdn, un_consolidated, bis_dpl).
+    /// Fetch only these lists (ofac_sdn, ofac_non_sdn, un_consolidated, bis_dpl, eu_fsf, uk_sanctions).
     #[arg(long)]
     pub only: Vec<String>,
 }
