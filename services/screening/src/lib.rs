@@ -55,7 +55,7 @@ pub use entity::{
 };
 pub use lists::{
     ListError, LoadReport, LoadedVintage, RejectedRow, SkippedVintage, load_demo_lists,
-    load_lists_dir, load_vintage_dir,
+    load_lists_dir, load_lists_dirs, load_vintage_dir,
 };
 pub use matching::index::ScreeningIndex;
 pub use matching::qualifiers::{QualifierEffect, QualifierOutcome};
@@ -64,7 +64,7 @@ pub use pep::{MatchedPosition, PepPolicy, PepStanding, PepStatus};
 pub use rescreen::{ChangedEntities, rescreen_changed};
 pub use screen::{Match, MatchExplanation, NameComparison, REPORT_FLOOR, Screener, compare};
 pub use subject::{MAX_NAME_CHARS, Subject, SubjectBirthDate, SubjectError};
-pub use version::{ListCounts, ListVersion};
+pub use version::{ListCounts, ListVersion, SourceSummary};
 
 pub use settings::ScreeningSettings;
 pub use startup::Application;
@@ -99,4 +99,14 @@ pub fn sanctions_data_dir() -> std::path::PathBuf {
         return dir.into();
     }
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sanctions")
+}
+
+/// Where the real PEP data is for tests and benches: `CDD_PEP_DATA`, else
+/// `<workspace root>/../shared/data/pep`. The repository does not carry it.
+#[doc(hidden)]
+pub fn pep_data_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("CDD_PEP_DATA") {
+        return dir.into();
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pep")
 }

@@ -110,6 +110,21 @@ fn months_between(from: &str, to: &str) -> i64 {
     }
 }
 
+/// Whole days from `from` to `to` (both `YYYY-MM-DD`), `None` when either
+/// is not a calendar date.
+pub fn days_between(from: &str, to: &str) -> Option<i64> {
+    Some((iso_date(to)? - iso_date(from)?).whole_days())
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+pub(crate) fn iso_date(s: &str) -> Option<time::Date> {
+    let mut it = s.trim().splitn(3, '-');
+    let year: i32 = it.next()?.parse().ok()?;
+    let month: u8 = it.next()?.parse().ok()?;
+    let day: u8 = it.next()?.parse().ok()?;
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
 /// Today's date in UTC as `YYYY-MM-DD`.
 pub fn today() -> String {
     let d = time::OffsetDateTime::now_utc().date();

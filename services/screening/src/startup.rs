@@ -75,13 +75,16 @@ impl Application {
         let fingerprint = crate::monitoring::follow::fingerprint(&settings.lists, s3.as_ref())
             .await
             .ok();
-        let first = load_from_source(&settings.lists, s3.as_ref())
+        let first = load_from_source(&settings.lists, s3.as_ref(), settings.pep_policy)
             .await
-            .map_err(|e| {
-                anyhow::anyhow!("loading the sanctions lists from {}: {e}", settings.lists)
-            })?;
+            .map_err(|e| anyhow::anyhow!("loading the lists from {}: {e}", settings.lists))?;
         crate::monitoring::reload::announce(&first);
-        let lists = Arc::new(LiveLists::new(first, settings.lists.clone(), s3));
+        let lists = Arc::new(LiveLists::new(
+            first,
+            settings.lists.clone(),
+            s3,
+            settings.pep_policy,
+        ));
         let monitor = Arc::new(Monitor::new(lists.clone(), store));
         let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
         let bound = ServiceRouter {

@@ -130,8 +130,9 @@ pub struct BatchRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
     pub entity_id: String,
-    /// The source list's prefix: `ofac-sdn`, `ofac-cons`, `un`, `bis-dpl`,
-    /// `eu-fsf`, `uk-sanctions`, `us-congress`, `ftm`, `internal`.
+    /// The source list: `ofac_sdn`, `ofac_non_sdn`, `un_consolidated`,
+    /// `bis_denied`, `eu_financial_sanctions`, `uk_sanctions`,
+    /// `us_congress_legislators`, `follow_the_money` or `internal`.
     pub list: String,
     /// Why the entity is listed.
     #[serde(default)]

@@ -1,4 +1,5 @@
-//! `GET /v1/lists` (what is loaded, and whether it is demo data),
+//! `GET /v1/lists` (what is loaded: each source with its category, vintage,
+//! counts and age, and whether it is demo data),
 //! `POST /v1/lists/reload` (load the configured source again and rescreen
 //! the monitored subjects), `GET /v1/entities/{id}` (one listed entity).
 
@@ -32,6 +33,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
             "vintages": current.vintages,
             "skipped_vintages": current.skipped,
             "counts": v.counts,
+            "sources": sources(v),
         },
         "versions": lists.history(),
         "last_reload": lists.last_reload(),
@@ -40,6 +42,20 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
         body["warning"] = json!(DEMO_WARNING);
     }
     Ok(Json(body).into_response())
+}
+
+/// Each loaded list with its category, vintage, counts and age in days, so
+/// an operator sees at once that the PEP data is a year old.
+fn sources(v: &crate::ListVersion) -> serde_json::Value {
+    let today = crate::pep::today();
+    v.sources
+        .iter()
+        .map(|s| {
+            let mut one = json!(s);
+            one["age_days"] = json!(s.age_days(&today));
+            one
+        })
+        .collect()
 }
 
 pub async fn reload(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {

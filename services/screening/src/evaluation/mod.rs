@@ -6,7 +6,7 @@
 //! transliterations alter them; negatives are real, common names that are
 //! not listed (`negatives.rs`). Generation is deterministic (fixed seed).
 
-mod negatives;
+pub mod negatives;
 pub mod pairs;
 
 use crate::entity::{EntityId, EntityKind, ListedEntity};

@@ -1,4 +1,4 @@
-//! Finding lists in folders (`CDD_LISTS_DIR`).
+//! Finding lists in folders (`CDD_LISTS_DIR`, one or several).
 //!
 //! A folder holds list files, recognised by name (`sdn.csv`, `cons_prim.csv`
 //! and their companions, `dpl.txt`) or by content (the UN XML root element,
@@ -12,9 +12,9 @@
 //! resulting [`ListVersion`] says so in `demo`.
 
 use super::ofac::OfacFiles;
-use super::{ListError, Parsed, RejectedRow, SourceFile, bis, ofac, un};
+use super::{ListError, Parsed, RejectedRow, SourceFile, bis, congress, ofac, un};
 use crate::entity::SourceList;
-use crate::version::ListVersion;
+use crate::version::{ListVersion, SourceSummary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,22 +46,43 @@ pub struct SkippedVintage {
 /// Loads every list under `dir`: files directly in it, plus the newest
 /// vintage of each `<list>_<date>` sub-folder.
 pub fn load_lists_dir(dir: impl AsRef<Path>) -> Result<LoadReport, ListError> {
-    let dir = dir.as_ref();
+    load_lists_dirs(&[dir.as_ref().to_path_buf()])
+}
+
+/// Loads every list under several folders as one list version
+/// (`CDD_LISTS_DIR=../shared/data/sanctions,../shared/data/pep`): each
+/// folder is read as [`load_lists_dir`] reads one, and when two folders
+/// hold vintages of the same `<list>`, only the newest of them all loads.
+pub fn load_lists_dirs(dirs: &[PathBuf]) -> Result<LoadReport, ListError> {
+    let Some(first) = dirs.first() else {
+        return Err(ListError::NoLists(PathBuf::new()));
+    };
+    let several = dirs.len() > 1;
     let mut groups: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
-    for entry in read_dir(dir)? {
-        if entry.is_dir() {
-            let name = entry
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let (list, date) = split_vintage(&name);
-            groups
-                .entry(list.to_string())
-                .or_default()
-                .push((date.to_string(), entry));
+    let mut folders = Vec::new();
+    for dir in dirs {
+        // Files directly in a root: labelled by the root's name when there
+        // are several roots, so messages say which one.
+        let label = if several {
+            folder_label(dir)
+        } else {
+            String::new()
+        };
+        folders.push((label, dir.clone()));
+        for entry in read_dir(dir)? {
+            if entry.is_dir() {
+                let name = entry
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let (list, date) = split_vintage(&name);
+                groups
+                    .entry(list.to_string())
+                    .or_default()
+                    .push((date.to_string(), entry));
+            }
         }
     }
-    let mut folders = vec![(String::new(), dir.to_path_buf())];
     let mut skipped = Vec::new();
     for (list, mut vintages) in groups {
         vintages.sort();
@@ -74,7 +95,17 @@ pub fn load_lists_dir(dir: impl AsRef<Path>) -> Result<LoadReport, ListError> {
         }
         folders.push((folder_label(&newest), newest));
     }
-    load_folders(dir, &folders, skipped)
+    let root = if several {
+        PathBuf::from(
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    } else {
+        first.clone()
+    };
+    load_folders(&root, &folders, skipped)
 }
 
 /// Loads the list files directly inside one folder (one vintage).
@@ -150,6 +181,7 @@ struct FolderContents {
     ofac_cons: OfacParts,
     un: Vec<SourceFile>,
     bis: Vec<SourceFile>,
+    congress: Vec<SourceFile>,
     files: Vec<SourceFile>,
 }
 
@@ -208,6 +240,14 @@ impl FolderContents {
                 }
                 return Ok(());
             }
+            _ if congress::FILE_NAMES.contains(&base.as_str())
+                || ((base.ends_with(".yaml") || base.ends_with(".yml"))
+                    && congress::looks_like_congress(&file.bytes)) =>
+            {
+                self.files.push(file.clone());
+                self.congress.push(file);
+                return Ok(());
+            }
             _ if base == "dpl.txt" || bis::looks_like_dpl(&file.bytes) => {
                 self.files.push(file.clone());
                 self.bis.push(file);
@@ -237,6 +277,9 @@ impl FolderContents {
         }
         for f in &self.bis {
             out.push(bis::parse(f)?);
+        }
+        if !self.congress.is_empty() {
+            out.push(congress::parse(&self.congress)?);
         }
         Ok(out)
     }
@@ -313,8 +356,16 @@ fn build(
     };
     let mut entities = Vec::new();
     let mut rejected = Vec::new();
-    for p in parsed {
+    let mut sources = Vec::new();
+    for (vintage, p) in vintages.iter().zip(parsed) {
+        let (_, date) = split_vintage(&vintage.folder);
+        let date = (date.len() == 10).then(|| date.to_string());
         for mut one in p? {
+            sources.extend(SourceSummary::of(
+                &vintage.folder,
+                date.clone(),
+                &one.entities,
+            ));
             entities.append(&mut one.entities);
             rejected.append(&mut one.rejected);
         }
@@ -332,7 +383,8 @@ fn build(
         }
         fresh
     });
-    let version = ListVersion::new(entities, &files, demo, rejected.len());
+    let mut version = ListVersion::new(entities, &files, demo, rejected.len());
+    version.sources = sources;
     Ok(LoadReport {
         version,
         vintages,

@@ -8,7 +8,9 @@
 //! - `remarks.rs`: the free text inside OFAC `Remarks` (DOB, IDs, a.k.a.);
 //! - `dates.rs`: the date spellings used by the lists;
 //! - `un.rs`: UN Security Council consolidated XML;
-//! - `bis.rs`: BIS Denied Persons List (tab-separated).
+//! - `bis.rs`: BIS Denied Persons List (tab-separated);
+//! - `congress.rs`: US Congress members, presidents and vice presidents
+//!   (congress-legislators YAML): politically exposed persons.
 //!
 //! Error policy: a row that cannot be used is never dropped silently; it is
 //! returned as a [`RejectedRow`] naming file and line. A file that is not
@@ -16,6 +18,7 @@
 //! [`ListError::Malformed`] naming file and line, and nothing is loaded.
 
 mod bis;
+mod congress;
 mod dates;
 mod folder;
 mod ofac;
@@ -24,7 +27,8 @@ mod text;
 mod un;
 
 pub use folder::{
-    LoadReport, LoadedVintage, SkippedVintage, load_demo_lists, load_lists_dir, load_vintage_dir,
+    LoadReport, LoadedVintage, SkippedVintage, load_demo_lists, load_lists_dir, load_lists_dirs,
+    load_vintage_dir,
 };
 
 use serde::Serialize;

@@ -35,11 +35,17 @@ pub async fn fingerprint(
     };
     let mut entries: Vec<String> = match source {
         ListSource::Demo => vec!["demo".to_string()],
-        ListSource::Dir(dir) => {
-            let dir = dir.clone();
+        ListSource::Dirs(dirs) => {
+            let dirs = dirs.clone();
             tokio::task::spawn_blocking(move || {
                 let mut out = Vec::new();
-                walk(&dir, &dir, 0, &mut out).map(|()| out)
+                for dir in &dirs {
+                    // The folder's own path first: two roots may hold the
+                    // same relative names.
+                    out.push(dir.display().to_string());
+                    walk(dir, dir, 0, &mut out)?;
+                }
+                Ok::<_, std::io::Error>(out)
             })
             .await
             .map_err(|e| unavailable(e.to_string()))?

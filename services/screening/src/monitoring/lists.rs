@@ -14,7 +14,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::settings::ListSource;
-use crate::{ListError, ListVersion, ListedEntity, LoadReport, Screener};
+use crate::{ListError, ListVersion, ListedEntity, LoadReport, PepPolicy, Screener};
 
 /// Versions kept in the `GET /v1/lists` history.
 const HISTORY: usize = 20;
@@ -46,8 +46,9 @@ pub struct LoadedLists {
 }
 
 impl LoadedLists {
-    /// Indexes a load report (CPU-bound: call off the async runtime).
-    pub fn build(report: LoadReport, source: String) -> Self {
+    /// Indexes a load report (CPU-bound: call off the async runtime); PEP
+    /// matches are judged current or former by `pep_policy`.
+    pub fn build(report: LoadReport, source: String, pep_policy: PepPolicy) -> Self {
         let by_id = report
             .version
             .entities()
@@ -62,7 +63,7 @@ impl LoadedLists {
                 .iter()
                 .map(|s| format!("{}: {}", s.folder, s.reason))
                 .collect(),
-            screener: Screener::new(report.version),
+            screener: Screener::with_pep_policy(report.version, pep_policy),
             source,
             by_id,
         }
@@ -84,14 +85,15 @@ impl LoadedLists {
 pub async fn load_from_source(
     source: &ListSource,
     s3: Option<&aws_sdk_s3::Client>,
+    pep_policy: PepPolicy,
 ) -> Result<LoadedLists, LoadError> {
     let label = source.to_string();
     match source {
-        ListSource::Dir(dir) => {
-            let dir = dir.clone();
-            blocking(move || crate::load_lists_dir(&dir), label).await
+        ListSource::Dirs(dirs) => {
+            let dirs = dirs.clone();
+            blocking(move || crate::load_lists_dirs(&dirs), label, pep_policy).await
         }
-        ListSource::Demo => blocking(crate::load_demo_lists, label).await,
+        ListSource::Demo => blocking(crate::load_demo_lists, label, pep_policy).await,
         ListSource::S3 { bucket, prefix } => {
             let client = s3.ok_or_else(|| LoadError::Unavailable {
                 source_name: label.clone(),
@@ -104,7 +106,7 @@ pub async fn load_from_source(
             download(client, bucket, prefix, temp.path(), &label).await?;
             let dir = temp.path().to_path_buf();
             // `temp` lives until the load has read every file.
-            let loaded = blocking(move || crate::load_lists_dir(&dir), label).await;
+            let loaded = blocking(move || crate::load_lists_dir(&dir), label, pep_policy).await;
             drop(temp);
             loaded
         }
@@ -114,10 +116,11 @@ pub async fn load_from_source(
 async fn blocking(
     load: impl FnOnce() -> Result<LoadReport, ListError> + Send + 'static,
     label: String,
+    pep_policy: PepPolicy,
 ) -> Result<LoadedLists, LoadError> {
     let task = tokio::task::spawn_blocking(move || {
         load()
-            .map(|report| LoadedLists::build(report, label))
+            .map(|report| LoadedLists::build(report, label, pep_policy))
             .map_err(LoadError::from)
     });
     match task.await {
@@ -230,6 +233,7 @@ pub struct LiveLists {
     last_reload: Mutex<Option<ReloadAttempt>>,
     source: ListSource,
     s3: Option<aws_sdk_s3::Client>,
+    pep_policy: PepPolicy,
 }
 
 fn record(l: &LoadedLists) -> VersionRecord {
@@ -245,13 +249,19 @@ fn record(l: &LoadedLists) -> VersionRecord {
 
 impl LiveLists {
     /// Starts with a first version (a service never runs without lists).
-    pub fn new(first: LoadedLists, source: ListSource, s3: Option<aws_sdk_s3::Client>) -> Self {
+    pub fn new(
+        first: LoadedLists,
+        source: ListSource,
+        s3: Option<aws_sdk_s3::Client>,
+        pep_policy: PepPolicy,
+    ) -> Self {
         LiveLists {
             history: Mutex::new(vec![record(&first)]),
             current: ArcSwap::from_pointee(first),
             last_reload: Mutex::new(None),
             source,
             s3,
+            pep_policy,
         }
     }
 
@@ -272,7 +282,7 @@ impl LiveLists {
 
     /// Loads the configured source again (does not swap it in).
     pub async fn load(&self) -> Result<LoadedLists, LoadError> {
-        load_from_source(&self.source, self.s3.as_ref()).await
+        load_from_source(&self.source, self.s3.as_ref(), self.pep_policy).await
     }
 
     /// Makes `next` current; returns the version it replaced.

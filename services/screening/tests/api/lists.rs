@@ -194,3 +194,65 @@ async fn every_task_follows_its_list_source_without_being_asked() {
     assert_eq!(found["matches"][0]["is_match"], true);
     app.stop().await;
 }
+
+/// Sanctions and PEP data from two folders (`CDD_LISTS_DIR=a,b`): the list
+/// page shows each source with its category, vintage, counts and age, and a
+/// screening of a member of Congress answers a PEP match with positions.
+#[tokio::test]
+async fn sanctions_and_pep_folders_are_listed_per_source_and_screened_together() {
+    let lists = tempfile::tempdir().unwrap();
+    add_demo_vintage(lists.path(), "ofac_sdn_2024-01-01");
+    let pep = cdd_screening::pep_data_dir();
+    let dirs = format!("{},{}", lists.path().display(), pep.display());
+    let app = spawn_app_with(None, &[("CDD_LISTS_DIR", dirs.as_str())]).await;
+
+    let (status, body) = app.get_json("/v1/lists", Role::Clerk).await;
+    assert_eq!(status, 200, "{body}");
+    let sources = body["current"]["sources"].as_array().unwrap();
+    let by_list = |list: &str| {
+        sources
+            .iter()
+            .find(|s| s["list"] == list)
+            .unwrap_or_else(|| panic!("no {list} in {sources:?}"))
+    };
+    let sdn = by_list("ofac_sdn");
+    assert_eq!(sdn["category"], "sanction");
+    assert_eq!(sdn["folder"], "ofac_sdn_2024-01-01");
+    assert_eq!(sdn["vintage"], "2024-01-01");
+    let congress = by_list("us_congress_legislators");
+    assert_eq!(congress["category"], "pep");
+    assert_eq!(congress["entities"], 617);
+    assert_eq!(congress["by_category"]["pep"], 617);
+    assert_eq!(congress["vintage"], "2026-06-15");
+    let today = cdd_screening::pep::today();
+    assert_eq!(
+        congress["age_days"].as_i64(),
+        cdd_screening::pep::days_between("2026-06-15", &today)
+    );
+    assert_eq!(body["current"]["counts"]["by_category"]["pep"], 617);
+
+    let (status, body) = app
+        .post_json("/v1/screenings", Role::Clerk, &person("Bernie Sanders"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let m = &body["matches"][0];
+    assert_eq!(m["category"], "pep", "{body}");
+    assert_eq!(m["primary_name"], "Bernard Sanders");
+    let titles: Vec<&str> = m["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"United States Senator for Vermont"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"United States Representative for Vermont at large"),
+        "{titles:?}"
+    );
+    assert!(m["pep"]["status"].is_string(), "{m}");
+    assert!(!m["pep"]["reason"].as_str().unwrap().is_empty());
+    app.stop().await;
+}
