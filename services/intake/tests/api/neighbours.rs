@@ -86,8 +86,8 @@ impl Listed {
 
     fn to_match(&self, n: usize) -> Match {
         let list = match self.category {
-            ListCategory::Pep => "us-congress",
-            _ => "ofac-sdn",
+            ListCategory::Pep => "us_congress_legislators",
+            _ => "ofac_sdn",
         };
         Match {
             entity_id: format!("{list}:T{n}"),
