@@ -1,22 +1,13 @@
 //! The services intake calls, for the tests that carry a case through to a
-//! decision: the real documents service on its own port, and a screening
-//! service that answers screening's contract (`cdd_contracts::screening`)
-//! from a few entries the test names.
-//!
-//! Why not the real screening service: on this branch it has no parser for
-//! a PEP list yet (the congress-legislators parser comes separately), so it
-//! cannot produce a PEP match; the system tests screen against the real
-//! lists. The entries here are written for these tests, not copied from a
-//! list.
+//! decision: the real screening and documents services, each on its own
+//! port with embedded storage. Screening reads list files these tests
+//! write: fictional people in the formats of the US Congress PEP data
+//! (`legislators-current.yaml`, `legislators-historical.yaml`) and of
+//! OFAC's SDN list (`sdn.csv`). Nothing is copied from a real list.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::Path;
 
-use axum::Json;
-use axum::routing::{get, post};
-use cdd_contracts::screening::{
-    AlertPage, BatchRequest, BatchResult, BatchScreening, ListCategory, Match, MatchedPosition,
-    PepStanding, PepStatus,
-};
 use cdd_platform::auth::Role;
 use cdd_platform::http::Shutdown;
 use cdd_platform::service::Service;
@@ -25,141 +16,120 @@ use serde_json::Value;
 
 use crate::helpers::token;
 
-/// A listed entry the screening service reports for a subject of that name.
-#[derive(Clone)]
-pub struct Listed {
-    pub name: &'static str,
-    pub category: ListCategory,
-    pub positions: Vec<MatchedPosition>,
-    pub pep: Option<PepStanding>,
+/// A fictional person on a list.
+pub enum Listed {
+    /// A US senator for `state` (USPS code) from `start` to `end`.
+    Senator {
+        first: &'static str,
+        last: &'static str,
+        birthday: &'static str,
+        state: &'static str,
+        start: &'static str,
+        end: &'static str,
+    },
+    /// An individual on the SDN list, named `LAST, First`.
+    Sanctioned {
+        name: &'static str,
+        dob: &'static str,
+    },
 }
 
 impl Listed {
-    /// A current PEP holding `title` for `country` since `start`.
-    pub fn current_pep(name: &'static str, title: &str, country: &str, start: &str) -> Self {
-        Self {
-            name,
-            category: ListCategory::Pep,
-            positions: vec![MatchedPosition {
-                title: title.into(),
-                country: Some(country.into()),
-                start: Some(start.into()),
-                end: None,
-                held_now: true,
-            }],
-            pep: Some(PepStanding {
-                status: PepStatus::Current,
-                reason: format!("holds the function {title} since {start}"),
-            }),
-        }
-    }
-
-    /// A PEP whose last function ended `end`, longer ago than the bank's period.
-    pub fn former_pep(name: &'static str, title: &str, country: &str, end: &str) -> Self {
-        Self {
-            name,
-            category: ListCategory::Pep,
-            positions: vec![MatchedPosition {
-                title: title.into(),
-                country: Some(country.into()),
-                start: Some("2005-01-03".into()),
-                end: Some(end.into()),
-                held_now: false,
-            }],
-            pep: Some(PepStanding {
-                status: PepStatus::Former,
-                reason: format!(
-                    "last function ended {end}, more than the 12 months the bank treats a PEP as current"
-                ),
-            }),
-        }
-    }
-
-    pub fn sanctioned(name: &'static str) -> Self {
-        Self {
-            name,
-            category: ListCategory::Sanction,
-            positions: Vec::new(),
-            pep: None,
-        }
-    }
-
-    fn to_match(&self, n: usize) -> Match {
-        let list = match self.category {
-            ListCategory::Pep => "us_congress_legislators",
-            _ => "ofac_sdn",
+    fn yaml(&self, n: usize) -> Option<String> {
+        let Listed::Senator {
+            first,
+            last,
+            birthday,
+            state,
+            start,
+            end,
+        } = self
+        else {
+            return None;
         };
-        Match {
-            entity_id: format!("{list}:T{n}"),
-            list: list.into(),
-            category: self.category,
-            programs: Vec::new(),
-            primary_name: self.name.into(),
-            matched_name: self.name.into(),
-            score: 1.0,
-            is_match: true,
-            explanation: serde_json::json!({"exact": true}),
-            positions: self.positions.clone(),
-            pep: self.pep.clone(),
+        Some(format!(
+            "- id:\n    bioguide: T{n:06}\n  name:\n    first: {first}\n    last: {last}\n    official_full: {first} {last}\n  bio:\n    birthday: '{birthday}'\n  terms:\n  - type: sen\n    start: '{start}'\n    end: '{end}'\n    state: {state}\n    party: Independent\n"
+        ))
+    }
+
+    fn sdn_row(&self, n: usize) -> Option<String> {
+        let Listed::Sanctioned { name, dob } = self else {
+            return None;
+        };
+        Some(format!(
+            "{},\"{name}\",\"individual\",\"TEST\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB {dob}; written for intake's tests.\"\n",
+            800_000 + n
+        ))
+    }
+
+    fn held_now(&self) -> bool {
+        match self {
+            Listed::Senator { end, .. } => {
+                **end > *time::OffsetDateTime::now_utc().date().to_string()
+            }
+            Listed::Sanctioned { .. } => false,
         }
     }
 }
 
-/// Starts a screening service that matches a subject by exact name
-/// (ignoring case) against `listed`; its monitoring feed is empty.
-pub async fn screening(listed: Vec<Listed>) -> String {
-    let listed = Arc::new(listed);
-    let batch = move |Json(req): Json<BatchRequest>| {
-        let listed = listed.clone();
-        async move {
-            let results = req
-                .subjects
-                .iter()
-                .map(|s| BatchResult {
-                    subject_ref: s.subject_ref.clone(),
-                    monitored: s.monitor,
-                    matches: listed
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, l)| l.name.eq_ignore_ascii_case(s.subject.name.trim()))
-                        .map(|(n, l)| l.to_match(n))
-                        .collect(),
-                })
-                .collect();
-            Json(BatchScreening {
-                list_version: "test-lists-1".into(),
-                demo: false,
-                results,
-            })
+/// Writes `listed` as list files under `dir`.
+fn write_lists(dir: &Path, listed: &[Listed]) {
+    let mut files: HashMap<&str, String> = HashMap::new();
+    for (n, person) in listed.iter().enumerate() {
+        if let Some(yaml) = person.yaml(n + 1) {
+            let file = if person.held_now() {
+                "legislators-current.yaml"
+            } else {
+                "legislators-historical.yaml"
+            };
+            files.entry(file).or_default().push_str(&yaml);
         }
-    };
-    let alerts = || async {
-        Json(AlertPage {
-            alerts: Vec::new(),
-            next: "0".into(),
-        })
-    };
-    let app = axum::Router::new()
-        .route("/v1/screenings/batch", post(batch))
-        .route("/v1/alerts", get(alerts));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    url
+        if let Some(row) = person.sdn_row(n + 1) {
+            files.entry("sdn.csv").or_default().push_str(&row);
+        }
+    }
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
 }
 
-/// The real documents service on embedded storage in `dir`.
-pub async fn documents(dir: &std::path::Path, shutdown: &Shutdown) -> String {
-    let vars = [
+fn vars(pairs: &[(&str, String)]) -> HashMap<String, String> {
+    let mut vars: HashMap<String, String> = [
         ("PORT", "0".to_string()),
         ("CDD_ENV", "local".to_string()),
         ("CDD_BACKEND", "embedded".to_string()),
-        ("CDD_DATA_DIR", dir.display().to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    let mut env = EnvReader::from_map(vars);
+    for (k, v) in pairs {
+        vars.insert(k.to_string(), v.clone());
+    }
+    vars
+}
+
+/// The real screening service, screening against `listed` only.
+pub async fn screening(dir: &Path, listed: &[Listed], shutdown: &Shutdown) -> String {
+    let lists = dir.join("lists");
+    std::fs::create_dir_all(&lists).unwrap();
+    write_lists(&lists, listed);
+    let mut env = EnvReader::from_map(vars(&[
+        ("CDD_DATA_DIR", dir.join("data").display().to_string()),
+        ("CDD_LISTS_DIR", lists.display().to_string()),
+    ]));
+    let settings = cdd_screening::Application::read_settings(&mut env).unwrap();
+    env.finish().unwrap();
+    let app = cdd_screening::Application::build(settings, shutdown.clone())
+        .await
+        .unwrap();
+    let url = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    url
+}
+
+/// The real documents service on embedded storage in `dir`.
+pub async fn documents(dir: &Path, shutdown: &Shutdown) -> String {
+    let mut env = EnvReader::from_map(vars(&[("CDD_DATA_DIR", dir.display().to_string())]));
     let settings = cdd_documents::Application::read_settings(&mut env).unwrap();
     env.finish().unwrap();
     let app = cdd_documents::Application::build(settings, shutdown.clone())

@@ -11,38 +11,37 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, field_names, problem, spawn_app_in, token, uuid};
 use crate::neighbours::{self, Listed};
 
-/// Intake with a screening service that knows `listed` and the real
-/// documents service; letters stays down (decision letters stay pending).
+/// Intake with the real screening (against `listed`) and documents
+/// services; letters stays down (decision letters stay pending).
 struct Platform {
     app: TestApp,
     documents: String,
-    documents_shutdown: Shutdown,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    neighbours: Shutdown,
+    _dirs: [tempfile::TempDir; 3],
 }
 
 impl Platform {
     async fn start(listed: Vec<Listed>, extra: &[(&str, &str)]) -> Self {
-        let (intake_dir, documents_dir) =
-            (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let documents_shutdown = Shutdown::new();
-        let documents = neighbours::documents(documents_dir.path(), &documents_shutdown).await;
-        let screening = neighbours::screening(listed).await;
+        let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
+        let neighbours = Shutdown::new();
+        let documents = neighbours::documents(dirs[1].path(), &neighbours).await;
+        let screening = neighbours::screening(dirs[2].path(), &listed, &neighbours).await;
         let mut vars = vec![
             ("CDD_SCREENING_URL", screening.as_str()),
             ("CDD_DOCUMENTS_URL", documents.as_str()),
         ];
         vars.extend_from_slice(extra);
-        let app = spawn_app_in(intake_dir.path(), &vars).await;
+        let app = spawn_app_in(dirs[0].path(), &vars).await;
         Self {
             app,
             documents,
-            documents_shutdown,
-            _dirs: (intake_dir, documents_dir),
+            neighbours,
+            _dirs: dirs,
         }
     }
 
     async fn stop(self) {
-        self.documents_shutdown.trigger();
+        self.neighbours.trigger();
         self.app.stop().await;
     }
 
@@ -154,12 +153,14 @@ fn event<'a>(events: &'a [Value], action: &str) -> &'a Value {
 async fn a_confirmed_pep_needs_wealth_and_funds_evidence_and_a_senior_manager_not_the_proposer() {
     let senator = "United States Senator for Oregon";
     let platform = Platform::start(
-        vec![Listed::current_pep(
-            "Ann Holder",
-            senator,
-            "US",
-            "2021-01-03",
-        )],
+        vec![Listed::Senator {
+            first: "Ann",
+            last: "Holder",
+            birthday: "1961-04-12",
+            state: "OR",
+            start: "2021-01-03",
+            end: "2033-01-03",
+        }],
         &[],
     )
     .await;
@@ -304,14 +305,16 @@ async fn a_confirmed_pep_needs_wealth_and_funds_evidence_and_a_senior_manager_no
 
 #[tokio::test]
 async fn a_former_pep_is_rated_by_the_banks_policy_with_the_reason() {
-    let governor = "Governor of Oregon";
+    let senator = "United States Senator for Oregon";
     let listed = || {
-        vec![Listed::former_pep(
-            "Bob Former",
-            governor,
-            "US",
-            "2015-01-12",
-        )]
+        vec![Listed::Senator {
+            first: "Bob",
+            last: "Former",
+            birthday: "1961-04-12",
+            state: "OR",
+            start: "2003-01-03",
+            end: "2015-01-03",
+        }]
     };
 
     // Default policy: medium, no PEP measures; an approver may approve.
@@ -341,7 +344,7 @@ async fn a_former_pep_is_rated_by_the_banks_policy_with_the_reason() {
         "{reason}"
     );
     assert!(
-        reason.contains(governor) && reason.contains("2015-01-12"),
+        reason.contains(senator) && reason.contains("2015-01-03"),
         "{reason}"
     );
     assert!(reason.contains("CDD_PEP_FORMER_RATING=medium"), "{reason}");
@@ -383,7 +386,19 @@ async fn a_former_pep_is_rated_by_the_banks_policy_with_the_reason() {
 
 #[tokio::test]
 async fn a_ticked_box_needs_the_same_as_a_confirmed_match() {
-    let platform = Platform::start(Vec::new(), &[]).await;
+    // Screened against a list she is not on: only the box says PEP.
+    let platform = Platform::start(
+        vec![Listed::Senator {
+            first: "Dora",
+            last: "Elsewhere",
+            birthday: "1958-02-01",
+            state: "VT",
+            start: "2019-01-03",
+            end: "2031-01-03",
+        }],
+        &[],
+    )
+    .await;
     let customer = platform.onboard(&person("Carla Declared", true)).await;
     let id = customer["id"].as_str().unwrap();
     assert_eq!(customer["case"]["alerts"], json!([]));
@@ -421,7 +436,14 @@ async fn a_ticked_box_needs_the_same_as_a_confirmed_match() {
 
 #[tokio::test]
 async fn confirmed_pep_is_not_a_finding_on_a_sanctions_alert() {
-    let platform = Platform::start(vec![Listed::sanctioned("Ivan Blocked")], &[]).await;
+    let platform = Platform::start(
+        vec![Listed::Sanctioned {
+            name: "BLOCKED, Ivan",
+            dob: "12 Apr 1961",
+        }],
+        &[],
+    )
+    .await;
     let customer = platform.onboard(&person("Ivan Blocked", false)).await;
     let id = customer["id"].as_str().unwrap();
     let alert = &customer["case"]["alerts"][0];
