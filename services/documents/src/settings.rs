@@ -10,7 +10,7 @@
 //! | `CDD_DOCUMENTS_PART_BYTES` | S3 multipart part size (default 8 MiB, at least 5 MiB) |
 //! | `CDD_DOCUMENTS_UPLOAD_TIMEOUT_MS` | how long one upload may take (default 15 minutes); every other request keeps `CDD_REQUEST_TIMEOUT_MS` |
 //! | `CDD_DOCUMENTS_RETAIN_YEARS` | retention after upload for every type but source of funds (default 5) |
-//! | `CDD_DOCUMENTS_RETAIN_YEARS_SOURCE_OF_FUNDS` | retention after upload for source-of-funds evidence (default 7) |
+//! | `CDD_DOCUMENTS_RETAIN_YEARS_SOURCE_OF_FUNDS` | retention after upload for source-of-funds and source-of-wealth evidence (default 7) |
 
 use std::time::Duration;
 

@@ -7,6 +7,8 @@ use std::time::Duration;
 use cdd_platform::settings::{Backend, CommonSettings, EnvReader, Environment};
 use reqwest::Url;
 
+use crate::domain::risk::FormerPepRating;
+
 /// The services intake calls, by their Cloud Map names.
 pub const DEPENDENCIES: [&str; 3] = ["screening", "documents", "letters"];
 
@@ -27,6 +29,9 @@ pub struct IntakeSettings {
     /// How often pending steps are retried and the monitoring feed is read
     /// (`CDD_CASEWORK_INTERVAL_MS`, default 5,000).
     pub casework_interval: Duration,
+    /// How a confirmed former PEP is rated (`CDD_PEP_FORMER_RATING`,
+    /// `medium` or `high`, default `medium`; see `domain::risk`).
+    pub former_pep_rating: FormerPepRating,
 }
 
 fn env_name(service: &str) -> String {
@@ -63,6 +68,16 @@ impl IntakeSettings {
         if casework_interval.is_zero() {
             env.problem("CDD_CASEWORK_INTERVAL_MS", "must be at least 1");
         }
+        let former_pep_rating = match env.optional("CDD_PEP_FORMER_RATING") {
+            None => FormerPepRating::default(),
+            Some(raw) => FormerPepRating::parse(raw.trim()).unwrap_or_else(|| {
+                env.problem(
+                    "CDD_PEP_FORMER_RATING",
+                    format!("must be one of: {}", FormerPepRating::NAMES.join(", ")),
+                );
+                FormerPepRating::default()
+            }),
+        };
         let common = common?;
         // Outside a laptop, every dependency must be reachable somehow.
         if common.environment != Environment::Local && common.namespace.is_none() {
@@ -87,6 +102,7 @@ impl IntakeSettings {
             service_urls,
             dependency_timeout,
             casework_interval,
+            former_pep_rating,
         })
     }
 }

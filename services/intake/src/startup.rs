@@ -55,7 +55,9 @@ impl Application {
             }
         };
         let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
-        let rater = Arc::new(RiskRater::new(FatfLists::bundled()));
+        let rater = Arc::new(
+            RiskRater::new(FatfLists::bundled()).with_former_pep_rating(settings.former_pep_rating),
+        );
         let casework = Arc::new(casework(
             &settings,
             store.clone(),

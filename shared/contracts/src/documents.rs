@@ -2,6 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The document types whose wire names intake relies on for a rule of its
+/// own (the documents service's `DocumentType` spells them with these).
+pub mod types {
+    /// Evidence of where the money in the relationship comes from.
+    pub const SOURCE_OF_FUNDS_EVIDENCE: &str = "source_of_funds_evidence";
+    /// Evidence of how the person came by their wealth as a whole (FATF
+    /// Recommendation 12 asks for it of a politically exposed person).
+    pub const SOURCE_OF_WEALTH_EVIDENCE: &str = "source_of_wealth_evidence";
+}
+
 /// Where a document's check stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use cdd_contracts::documents::types;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
@@ -24,11 +25,12 @@ pub enum DocumentType {
     CompanyRegistryExtract,
     OwnershipChart,
     SourceOfFundsEvidence,
+    SourceOfWealthEvidence,
     Other,
 }
 
 impl DocumentType {
-    pub const ALL: [DocumentType; 8] = [
+    pub const ALL: [DocumentType; 9] = [
         Self::Passport,
         Self::NationalIdentityCard,
         Self::DrivingLicence,
@@ -36,6 +38,7 @@ impl DocumentType {
         Self::CompanyRegistryExtract,
         Self::OwnershipChart,
         Self::SourceOfFundsEvidence,
+        Self::SourceOfWealthEvidence,
         Self::Other,
     ];
 
@@ -47,7 +50,8 @@ impl DocumentType {
             Self::ProofOfAddress => "proof_of_address",
             Self::CompanyRegistryExtract => "company_registry_extract",
             Self::OwnershipChart => "ownership_chart",
-            Self::SourceOfFundsEvidence => "source_of_funds_evidence",
+            Self::SourceOfFundsEvidence => types::SOURCE_OF_FUNDS_EVIDENCE,
+            Self::SourceOfWealthEvidence => types::SOURCE_OF_WEALTH_EVIDENCE,
             Self::Other => "other",
         }
     }
@@ -360,6 +364,18 @@ mod tests {
             uploaded_at: datetime!(2026-01-01 10:00 UTC),
             retain_until,
         })
+    }
+
+    #[test]
+    fn the_types_intake_relies_on_are_spelled_as_the_contract_says() {
+        for name in [
+            types::SOURCE_OF_FUNDS_EVIDENCE,
+            types::SOURCE_OF_WEALTH_EVIDENCE,
+        ] {
+            let parsed: DocumentType = name.parse().unwrap();
+            assert_eq!(parsed.as_str(), name);
+        }
+        assert!("source_of_wealth".parse::<DocumentType>().is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!
 //! - identity and address evidence, registry extracts, ownership charts and
 //!   `other`: upload date + 5 years (`CDD_DOCUMENTS_RETAIN_YEARS`);
-//! - source-of-funds evidence: upload date + 7 years
+//! - source-of-funds and source-of-wealth evidence: upload date + 7 years
 //!   (`CDD_DOCUMENTS_RETAIN_YEARS_SOURCE_OF_FUNDS`), as many banks keep
 //!   transaction-related evidence longer.
 //!
@@ -38,7 +38,10 @@ impl Default for RetentionRule {
 impl RetentionRule {
     pub fn years_for(&self, kind: DocumentType) -> u16 {
         match kind {
-            DocumentType::SourceOfFundsEvidence => self.source_of_funds_years,
+            // Both are financial evidence kept on the same (longer) rule.
+            DocumentType::SourceOfFundsEvidence | DocumentType::SourceOfWealthEvidence => {
+                self.source_of_funds_years
+            }
             _ => self.default_years,
         }
     }
@@ -72,6 +75,10 @@ mod tests {
         );
         assert_eq!(
             rule.retain_until(DocumentType::SourceOfFundsEvidence, date!(2026 - 03 - 01)),
+            date!(2033 - 03 - 01)
+        );
+        assert_eq!(
+            rule.retain_until(DocumentType::SourceOfWealthEvidence, date!(2026 - 03 - 01)),
             date!(2033 - 03 - 01)
         );
         assert_eq!(

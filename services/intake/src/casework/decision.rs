@@ -5,9 +5,20 @@
 //! needs every required document verified. Rejecting does not: a bank must
 //! be able to decline an applicant who never sends the documents, or one
 //! confirmed as a sanctions match, without waiting for paperwork.
+//!
+//! An alert is disposed by its category's procedure: `confirmed_pep` only
+//! on a PEP alert, `true_match` only on a sanctions, crime or internal one,
+//! `false_positive` on any.
+//!
+//! Approving a PEP relationship (see `domain::risk`) is reserved for senior
+//! management (FATF R.12: "obtain senior management approval for
+//! establishing such business relationships"); four eyes still hold, so
+//! the senior manager is never the proposer. Rejecting one is not: declining
+//! a relationship needs no higher authority than any other rejection.
 
-use cdd_platform::auth::Caller;
-use cdd_platform::problem::{self, Problem};
+use cdd_contracts::screening::ListCategory;
+use cdd_platform::auth::{Caller, Role};
+use cdd_platform::problem::{self, FieldError, Problem};
 use time::OffsetDateTime;
 
 use super::requirements::{self, RequirementStatus};
@@ -19,6 +30,60 @@ use crate::domain::record::{CaseStatus, Customer, CustomerId};
 
 fn conflict(detail: impl Into<String>) -> Problem {
     Problem::new(problem::CONFLICT, detail)
+}
+
+/// 422 for a finding that belongs to another category's procedure.
+fn not_for_category(
+    outcome: DispositionOutcome,
+    category: ListCategory,
+    allowed: &[DispositionOutcome],
+) -> Problem {
+    let names: Vec<&str> = allowed.iter().map(|o| o.as_str()).collect();
+    let why = format!(
+        "{} is not a finding on a {category} alert; must be one of: {}",
+        outcome.as_str(),
+        names.join(", ")
+    );
+    let mut p = Problem::new(problem::VALIDATION, why.clone());
+    p.errors = vec![FieldError::new("outcome", why)];
+    p
+}
+
+/// Approving a PEP relationship is for senior management.
+fn senior_management_required(customer: &Customer, outcome: DecisionOutcome) -> bool {
+    outcome == DecisionOutcome::Approve && customer.case.risk.politically_exposed
+}
+
+/// Why the case is a PEP relationship: the rating's `pep.*` reasons.
+fn pep_reasons(customer: &Customer) -> Vec<&str> {
+    customer
+        .case
+        .risk
+        .factors
+        .iter()
+        .filter(|f| f.code.starts_with("pep.") && f.requires_enhanced)
+        .map(|f| f.reason.as_str())
+        .collect()
+}
+
+/// 403 when the caller may not take this decision on this case.
+fn check_authority(
+    customer: &Customer,
+    caller: &Caller,
+    outcome: DecisionOutcome,
+) -> Result<(), Problem> {
+    if !senior_management_required(customer, outcome) || caller.has(Role::SeniorManager) {
+        return Ok(());
+    }
+    let held: Vec<&str> = caller.roles().map(|r| r.as_str()).collect();
+    Err(Problem::new(
+        problem::FORBIDDEN,
+        format!(
+            "approving a politically exposed person's relationship needs senior management (role senior_manager, FATF R.12), and you hold {}: {}",
+            held.join(", "),
+            pep_reasons(customer).join("; ")
+        ),
+    ))
 }
 
 /// What stops a decision now, in words an analyst can act on.
@@ -75,6 +140,10 @@ impl Casework {
                     "the case has no alert with that id",
                 ));
             };
+            let allowed = DispositionOutcome::allowed_for(alert.category);
+            if !allowed.contains(&outcome) {
+                return Err(not_for_category(outcome, alert.category, allowed));
+            }
             if let Some(d) = &alert.disposition
                 && d.outcome == outcome
                 && d.reason == reason
@@ -94,17 +163,22 @@ impl Casework {
                 by: caller.subject.clone(),
                 at: OffsetDateTime::now_utc(),
             });
-            Ok(Some(Change::new(
-                "alert.disposed",
-                serde_json::json!({
-                    "alert_id": alert_id,
-                    "party": alert.party,
-                    "entity_id": alert.entity_id,
-                    "outcome": outcome,
-                    "previous_outcome": previous,
-                    "reason": reason,
-                }),
-            )))
+            let mut details = serde_json::json!({
+                "alert_id": alert_id,
+                "party": alert.party,
+                "entity_id": alert.entity_id,
+                "category": alert.category,
+                "outcome": outcome,
+                "previous_outcome": previous,
+                "reason": reason,
+            });
+            if outcome == DispositionOutcome::ConfirmedPep
+                && let Some(map) = details.as_object_mut()
+            {
+                map.insert("pep_status".into(), serde_json::json!(alert.pep_status()));
+                map.insert("position".into(), serde_json::json!(alert.pep_position()));
+            }
+            Ok(Some(Change::new("alert.disposed", details)))
         })
         .await
     }
@@ -212,13 +286,19 @@ impl Casework {
             });
             Ok(Some(Change::new(
                 "decision.proposed",
-                serde_json::json!({"outcome": outcome, "reason": reason, "verified_documents": evidence}),
+                serde_json::json!({
+                    "outcome": outcome,
+                    "reason": reason,
+                    "verified_documents": evidence,
+                    "senior_management_approval_required": senior_management_required(c, outcome),
+                }),
             )))
         })
         .await
     }
 
-    /// An approver takes the decision; never the person who proposed it.
+    /// An approver takes the decision; never the person who proposed it,
+    /// and a senior manager when it approves a PEP relationship.
     pub async fn take_decision(
         &self,
         id: &CustomerId,
@@ -237,11 +317,17 @@ impl Casework {
             }
         };
         if proposed.by == caller.subject {
+            let who = if senior_management_required(&customer, outcome) {
+                "another senior manager must approve it"
+            } else {
+                "another approver must take it"
+            };
             return Err(Problem::new(
                 problem::FORBIDDEN,
-                "four eyes: you proposed this decision, so another approver must take it",
+                format!("four eyes: you proposed this decision, so {who}"),
             ));
         }
+        check_authority(&customer, caller, outcome)?;
         let evidence = self.check_decidable(&customer, outcome).await?;
         let taken_at = OffsetDateTime::now_utc();
         let decided = self
@@ -251,6 +337,15 @@ impl Casework {
                         "the case changed while the decision was checked; read it and decide again",
                     ));
                 }
+                // A PEP confirmed since the first read needs senior management too.
+                check_authority(c, caller, outcome)?;
+                let senior = senior_management_required(c, outcome).then(|| {
+                    serde_json::json!({
+                        "by": caller.subject,
+                        "role": Role::SeniorManager,
+                        "because": pep_reasons(c),
+                    })
+                });
                 c.case.status = match outcome {
                     DecisionOutcome::Approve => CaseStatus::Approved,
                     DecisionOutcome::Reject => CaseStatus::Rejected,
@@ -279,6 +374,7 @@ impl Casework {
                         "proposed_outcome": proposed.outcome,
                         "follows_proposal": proposed.outcome == outcome,
                         "verified_documents": evidence,
+                        "senior_management_approval": senior,
                     }),
                 )))
             })

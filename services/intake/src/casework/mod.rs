@@ -33,11 +33,29 @@ use crate::dependencies::{DependencyError, Documents, Letters, Screening};
 use crate::domain::audit::AuditEvent;
 use crate::domain::casefile::Step;
 use crate::domain::record::{CaseStatus, Customer, CustomerId};
-use crate::domain::risk::{Findings, RequiredDocument, RiskRater, next_review};
+use crate::domain::risk::{
+    CddLevel, Findings, RequiredDocument, RiskAssessment, RiskFactor, RiskRater, next_review,
+};
 use crate::store::{CustomerStore, StoreError};
 
 /// How often a change is re-applied when other writers keep winning.
 const MAX_ATTEMPTS: usize = 8;
+
+/// What a PEP relationship requires beyond a standard case (FATF R.12).
+const PEP_MEASURES: &[&str] = &[
+    "enhanced_due_diligence",
+    "source_of_wealth",
+    "source_of_funds",
+    "senior_management_approval",
+];
+
+/// The factors that require enhanced due diligence.
+fn enhanced_reasons(risk: &RiskAssessment) -> Vec<&RiskFactor> {
+    risk.factors
+        .iter()
+        .filter(|f| f.requires_enhanced)
+        .collect()
+}
 
 /// Seconds a caller is told to wait when a service intake needs is down.
 pub const RETRY_AFTER_SECS: u64 = 5;
@@ -160,6 +178,27 @@ impl Casework {
                     map.insert(
                         "cdd_level".into(),
                         serde_json::json!({"from": before.cdd_level, "to": after.cdd_level}),
+                    );
+                }
+                if before.cdd_level != CddLevel::Enhanced && after.cdd_level == CddLevel::Enhanced {
+                    map.insert(
+                        "enhanced_due_diligence".into(),
+                        serde_json::json!({"required": true, "because": enhanced_reasons(after)}),
+                    );
+                }
+                if before.politically_exposed != after.politically_exposed {
+                    map.insert(
+                        "pep_relationship".into(),
+                        serde_json::json!({
+                            "from": before.politically_exposed,
+                            "to": after.politically_exposed,
+                            "requires": if after.politically_exposed { PEP_MEASURES } else { &[] },
+                            "because": enhanced_reasons(after)
+                                .into_iter()
+                                .filter(|f| f.code.starts_with("pep."))
+                                .map(|f| &f.reason)
+                                .collect::<Vec<_>>(),
+                        }),
                     );
                 }
                 if before.required_documents != after.required_documents {

@@ -71,10 +71,16 @@ impl Casework {
                     party,
                     entity_id: alert.entity_id.clone(),
                     list: alert.list.clone(),
+                    category: alert.category,
                     primary_name: alert.matched_name.clone(),
                     matched_name: alert.matched_name.clone(),
                     score: alert.score,
                     list_version: alert.list_version.clone(),
+                    // The feed carries no functions or standing: a PEP
+                    // confirmed on it is rated current, as nothing says
+                    // the person has left office.
+                    positions: Vec::new(),
+                    pep: None,
                     explanation: alert.explanation.clone(),
                     screening_alert_id: Some(alert.id.clone()),
                     raised_at,
@@ -93,6 +99,7 @@ impl Casework {
                     "party": case_alert.party,
                     "entity_id": alert.entity_id,
                     "list": alert.list,
+                    "category": alert.category,
                     "list_version": alert.list_version,
                     "score": alert.score,
                     "reopened_from": reopened.then_some(previous),

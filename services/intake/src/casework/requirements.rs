@@ -45,6 +45,7 @@ impl RequirementState {
                 "Ownership chart showing every beneficial owner with 25% or more".to_string()
             }
             "source_of_funds" => "Evidence of the source of funds".to_string(),
+            "source_of_wealth" => "Evidence of the source of wealth".to_string(),
             other => other.replace('_', " "),
         };
         match &self.required.party {

@@ -1,6 +1,8 @@
-//! Screening the case's parties: potential matches become alerts.
+//! Screening the case's parties: potential matches become alerts, each
+//! with its list's category (a PEP alert also with the person's functions
+//! and standing), so the analyst disposes it by the right procedure.
 
-use cdd_contracts::screening::BatchRequest;
+use cdd_contracts::screening::{BatchRequest, ListCategory};
 use cdd_platform::problem::Problem;
 use time::OffsetDateTime;
 
@@ -61,22 +63,19 @@ impl Casework {
                         party: party.name.clone(),
                         entity_id: m.entity_id.clone(),
                         list: m.list.clone(),
+                        category: m.category,
                         primary_name: m.primary_name.clone(),
                         matched_name: m.matched_name.clone(),
                         score: m.score,
                         list_version: result.list_version.clone(),
+                        positions: m.positions.clone(),
+                        pep: m.pep.clone(),
                         explanation: m.explanation.clone(),
                         screening_alert_id: None,
                         raised_at: now,
                         disposition: None,
                     };
-                    raised.push(serde_json::json!({
-                        "alert_id": alert.id,
-                        "party": alert.party,
-                        "entity_id": alert.entity_id,
-                        "list": alert.list,
-                        "score": alert.score,
-                    }));
+                    raised.push(raised_details(&alert));
                     c.case.alerts.push(alert);
                 }
             }
@@ -100,4 +99,24 @@ impl Casework {
         })
         .await
     }
+}
+
+/// What the audit trail keeps of a raised alert: for a PEP alert also the
+/// standing and the function, the evidence the disposition rests on.
+fn raised_details(alert: &Alert) -> serde_json::Value {
+    let mut details = serde_json::json!({
+        "alert_id": alert.id,
+        "party": alert.party,
+        "entity_id": alert.entity_id,
+        "list": alert.list,
+        "category": alert.category,
+        "score": alert.score,
+    });
+    if alert.category == ListCategory::Pep
+        && let Some(map) = details.as_object_mut()
+    {
+        map.insert("pep".into(), serde_json::json!(alert.pep));
+        map.insert("position".into(), serde_json::json!(alert.pep_position()));
+    }
+    details
 }

@@ -9,7 +9,7 @@ use super::casefile::{
     Alert, CaseLetter, Decision, FailedStep, PendingStep, ScreeningRecord, Step,
 };
 use super::customer::{Application, CalendarDate};
-use super::risk::{Findings, RiskAssessment};
+use super::risk::{ConfirmedPep, Findings, RiskAssessment};
 
 /// A customer id: `cus_` and a UUIDv7 (time-ordered) in hex; the one rule
 /// every service reads it by.
@@ -63,7 +63,7 @@ pub struct Case {
     /// The last screening of the customer and its parties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screening: Option<ScreeningRecord>,
-    /// Potential sanctions matches, open or disposed, oldest first.
+    /// Potential screening matches, open or disposed, oldest first.
     #[serde(default)]
     pub alerts: Vec<Alert>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +108,18 @@ impl Case {
         Findings {
             open_alerts: self.alerts.iter().filter(|a| a.is_open()).count(),
             confirmed_matches: self.alerts.iter().filter(|a| a.is_true_match()).count(),
+            confirmed_peps: self
+                .alerts
+                .iter()
+                .filter(|a| a.is_confirmed_pep())
+                .map(|a| ConfirmedPep {
+                    party: a.party.clone(),
+                    is_customer: a.concerns_customer(),
+                    status: a.pep_status(),
+                    position: a.pep_position(),
+                    standing: a.pep.as_ref().map(|p| p.reason.clone()),
+                })
+                .collect(),
         }
     }
 

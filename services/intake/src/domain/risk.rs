@@ -1,13 +1,32 @@
 //! Customer risk rating, with every reason written down.
 //!
 //! A rating adds up points from risk factors (country, customer type,
-//! ownership complexity, PEP status, products, and sanctions alerts once
+//! ownership complexity, PEP status, products, and screening alerts once
 //! screening runs). Some factors oblige enhanced due diligence whatever the
 //! total: a politically exposed person (FATF Recommendation 12) and a
 //! connection to a high-risk third country under a FATF call for action
 //! (Recommendation 19). The level then sets the CDD level, the documents the
 //! case requires and the date of the next periodic review.
+//!
+//! # Politically exposed persons
+//! The bank's PEP rules live here, and only here:
+//! - a PEP is a party who ticked the box on the application, or whom an
+//!   analyst confirmed on a PEP screening alert (`confirmed_pep`);
+//! - screening says whether a PEP is *current* (holds a function, or left
+//!   the last one within the bank's period, `CDD_PEP_CURRENT_FOR_MONTHS`,
+//!   default 12) or *former* (left longer ago);
+//! - a current PEP, and a ticked box, make the case a PEP relationship:
+//!   high risk, enhanced due diligence, evidence of the PEP's source of
+//!   wealth and of the customer's source of funds, and approval by senior
+//!   management ([`RiskAssessment::politically_exposed`]);
+//! - a former PEP is rated by the bank's policy ([`FormerPepRating`],
+//!   `CDD_PEP_FORMER_RATING`): `medium` (the default: FATF R.12 leaves the
+//!   risk-based treatment of a person out of office to the bank, and
+//!   treating every former PEP as current for ever would drown the cases
+//!   that matter) or `high` (still a PEP relationship).
 
+use cdd_contracts::documents::types::{SOURCE_OF_FUNDS_EVIDENCE, SOURCE_OF_WEALTH_EVIDENCE};
+use cdd_contracts::screening::PepStatus;
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
@@ -81,37 +100,122 @@ pub struct RiskAssessment {
     pub review_interval_months: u32,
     /// Which FATF lists the rating used.
     pub fatf_lists_as_of: String,
+    /// A PEP relationship (FATF R.12): on top of enhanced due diligence,
+    /// the decision to approve must be taken by senior management. The
+    /// factors coded `pep.*` say who and why.
+    #[serde(default)]
+    pub politically_exposed: bool,
+}
+
+/// A party an analyst confirmed as a politically exposed person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmedPep {
+    pub party: String,
+    /// The customer itself rather than one of its related parties.
+    pub is_customer: bool,
+    pub status: PepStatus,
+    /// The function, e.g. `Member of Parliament (ES), since 2019-05-21`.
+    pub position: Option<String>,
+    /// Screening's words on why current or former.
+    pub standing: Option<String>,
+}
+
+impl ConfirmedPep {
+    fn who(&self) -> String {
+        if self.is_customer {
+            format!("the customer {}", self.party)
+        } else {
+            format!("related party {}", self.party)
+        }
+    }
+
+    fn what(&self) -> String {
+        let position = self
+            .position
+            .as_deref()
+            .unwrap_or("no function given by the list");
+        match &self.standing {
+            Some(standing) => format!("{position}; {standing}"),
+            None => position.to_string(),
+        }
+    }
 }
 
 /// What screening found on the case's parties.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Findings {
-    /// Potential sanctions matches not yet disposed.
+    /// Potential matches (any list) not yet disposed.
     pub open_alerts: usize,
-    /// Alerts an analyst confirmed as true matches.
+    /// Alerts an analyst confirmed as true matches (sanctions, crime or
+    /// internal lists).
     pub confirmed_matches: usize,
+    /// Parties an analyst confirmed as PEPs on a PEP alert.
+    pub confirmed_peps: Vec<ConfirmedPep>,
 }
 
 impl Findings {
     pub const NONE: Findings = Findings {
         open_alerts: 0,
         confirmed_matches: 0,
+        confirmed_peps: Vec::new(),
     };
 }
+
+/// How the bank rates a confirmed former PEP (`CDD_PEP_FORMER_RATING`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FormerPepRating {
+    /// At least medium risk; no enhanced due diligence for that alone.
+    #[default]
+    Medium,
+    /// Treated as a current PEP.
+    High,
+}
+
+impl FormerPepRating {
+    pub const NAMES: &[&str] = &["medium", "high"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Medium, Self::High]
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+    }
+}
+
+/// Whose source of wealth a PEP relationship must evidence: `None` for the
+/// customer, else the related party's name.
+type PepParty = Option<String>;
 
 /// Points at or above which a case is high risk.
 pub const HIGH_FROM: u32 = 5;
 /// Points at or above which a case is medium risk.
 pub const MEDIUM_FROM: u32 = 2;
 
-/// Rates applications against the FATF lists.
+/// Rates applications against the FATF lists and the bank's PEP policy.
 #[derive(Debug, Clone)]
 pub struct RiskRater {
     fatf: FatfLists,
+    former_pep: FormerPepRating,
 }
 
 struct Tally {
     factors: Vec<RiskFactor>,
+    /// The PEPs that make the case a PEP relationship, without repeats.
+    peps: Vec<PepParty>,
+}
+
+impl Tally {
+    fn pep(&mut self, party: PepParty) {
+        if !self.peps.contains(&party) {
+            self.peps.push(party);
+        }
+    }
 }
 
 impl Tally {
@@ -127,7 +231,16 @@ impl Tally {
 
 impl RiskRater {
     pub fn new(fatf: FatfLists) -> Self {
-        Self { fatf }
+        Self {
+            fatf,
+            former_pep: FormerPepRating::default(),
+        }
+    }
+
+    /// The bank's rating of a confirmed former PEP.
+    pub fn with_former_pep_rating(mut self, rating: FormerPepRating) -> Self {
+        self.former_pep = rating;
+        self
     }
 
     /// Rates the application with what screening found so far.
@@ -135,9 +248,11 @@ impl RiskRater {
         let Findings {
             open_alerts,
             confirmed_matches,
+            confirmed_peps,
         } = findings;
         let mut tally = Tally {
             factors: Vec::new(),
+            peps: Vec::new(),
         };
         self.rate_countries(app, &mut tally);
         match &app.profile {
@@ -147,8 +262,9 @@ impl RiskRater {
                         "pep.customer",
                         4,
                         true,
-                        "the customer is a politically exposed person (enhanced due diligence required, FATF R.12)".into(),
+                        format!("the customer {} declared being a politically exposed person (enhanced due diligence, source of wealth and funds and senior-management approval required, FATF R.12)", p.name),
                     );
+                    tally.pep(None);
                 }
             }
             CustomerProfile::Organisation(o) => {
@@ -195,14 +311,22 @@ impl RiskRater {
                         ),
                     );
                 }
-                let peps = o.related_parties.iter().filter(|p| p.pep).count();
-                if peps > 0 {
+                let peps: Vec<&str> = o
+                    .related_parties
+                    .iter()
+                    .filter(|p| p.pep)
+                    .map(|p| p.name.as_str())
+                    .collect();
+                if !peps.is_empty() {
                     tally.add(
                         "pep.related_party",
                         4,
                         true,
-                        format!("{peps} related part{} politically exposed (enhanced due diligence required, FATF R.12)", if peps == 1 { "y is" } else { "ies are" }),
+                        format!("related part{} {} declared as politically exposed (enhanced due diligence, source of wealth and funds and senior-management approval required, FATF R.12)", if peps.len() == 1 { "y" } else { "ies" }, peps.join(", ")),
                     );
+                    for name in peps {
+                        tally.pep(Some(name.to_string()));
+                    }
                 }
             }
         }
@@ -230,7 +354,7 @@ impl RiskRater {
                 5,
                 true,
                 format!(
-                    "{open_alerts} potential sanctions match{} not yet disposed",
+                    "{open_alerts} potential screening match{} not yet disposed",
                     if open_alerts == 1 { " is" } else { "es are" }
                 ),
             );
@@ -241,9 +365,12 @@ impl RiskRater {
                 10,
                 true,
                 format!(
-                    "{confirmed_matches} party confirmed as a true sanctions match by an analyst"
+                    "{confirmed_matches} confirmed by an analyst as a true match on a sanctions, crime or internal list"
                 ),
             );
+        }
+        for pep in &confirmed_peps {
+            self.rate_confirmed_pep(pep, &mut tally);
         }
         let score: u32 = tally.factors.iter().map(|f| f.points).sum();
         let mandatory = tally.factors.iter().any(|f| f.requires_enhanced);
@@ -268,10 +395,54 @@ impl RiskRater {
             level,
             score,
             cdd_level,
-            required_documents: required_documents(app, cdd_level),
+            required_documents: required_documents(app, cdd_level, &tally.peps),
             factors: tally.factors,
             review_interval_months,
             fatf_lists_as_of: self.fatf.as_of.clone(),
+            politically_exposed: !tally.peps.is_empty(),
+        }
+    }
+
+    /// A PEP an analyst confirmed: current, or former under the bank's policy.
+    fn rate_confirmed_pep(&self, pep: &ConfirmedPep, tally: &mut Tally) {
+        let party = (!pep.is_customer).then(|| pep.party.clone());
+        match (pep.status, self.former_pep) {
+            (PepStatus::Current, _) => {
+                tally.add(
+                    "pep.confirmed",
+                    4,
+                    true,
+                    format!(
+                        "{} is confirmed by an analyst as a politically exposed person: {} (enhanced due diligence, source of wealth and funds and senior-management approval required, FATF R.12)",
+                        pep.who(),
+                        pep.what()
+                    ),
+                );
+                tally.pep(party);
+            }
+            (PepStatus::Former, FormerPepRating::High) => {
+                tally.add(
+                    "pep.former",
+                    4,
+                    true,
+                    format!(
+                        "{} is confirmed by an analyst as a former politically exposed person: {}; the bank's policy (CDD_PEP_FORMER_RATING=high) treats a former PEP as a current one (enhanced due diligence, source of wealth and funds and senior-management approval required)",
+                        pep.who(),
+                        pep.what()
+                    ),
+                );
+                tally.pep(party);
+            }
+            (PepStatus::Former, FormerPepRating::Medium) => tally.add(
+                "pep.former",
+                MEDIUM_FROM,
+                false,
+                format!(
+                    "{} is confirmed by an analyst as a former politically exposed person: {}; the bank's policy (CDD_PEP_FORMER_RATING=medium) rates a former PEP at least medium risk, without enhanced due diligence for that alone",
+                    pep.who(),
+                    pep.what()
+                ),
+            ),
         }
     }
 
@@ -343,8 +514,13 @@ fn doc(requirement: &str, types: &[&str], party: Option<&str>) -> RequiredDocume
 const IDENTITY: &[&str] = &["passport", "national_identity_card"];
 const IDENTITY_OR_LICENCE: &[&str] = &["passport", "national_identity_card", "driving_licence"];
 
-/// The documents a case needs at a CDD level.
-pub fn required_documents(app: &Application, level: CddLevel) -> Vec<RequiredDocument> {
+/// The documents a case needs at a CDD level; a PEP relationship also
+/// needs each PEP's source of wealth (FATF R.12).
+pub fn required_documents(
+    app: &Application,
+    level: CddLevel,
+    peps: &[PepParty],
+) -> Vec<RequiredDocument> {
     let mut docs = Vec::new();
     match &app.profile {
         CustomerProfile::Individual(_) => match level {
@@ -369,8 +545,15 @@ pub fn required_documents(app: &Application, level: CddLevel) -> Vec<RequiredDoc
             }
         }
     }
-    if level == CddLevel::Enhanced {
-        docs.push(doc("source_of_funds", &["source_of_funds_evidence"], None));
+    if level == CddLevel::Enhanced || !peps.is_empty() {
+        docs.push(doc("source_of_funds", &[SOURCE_OF_FUNDS_EVIDENCE], None));
+    }
+    for party in peps {
+        docs.push(doc(
+            "source_of_wealth",
+            &[SOURCE_OF_WEALTH_EVIDENCE],
+            party.as_deref(),
+        ));
     }
     docs
 }
@@ -431,12 +614,182 @@ mod tests {
             (RiskLevel::High, CddLevel::Enhanced)
         );
         assert!(r.factors[0].reason.contains("politically exposed"));
-        assert!(
-            r.required_documents
-                .iter()
-                .any(|d| d.requirement == "source_of_funds")
+        assert!(r.factors[0].reason.contains("Maria Lopez"));
+        assert!(r.politically_exposed);
+        assert_eq!(
+            requirements(&r),
+            [
+                ("identity_document", None),
+                ("proof_of_address", None),
+                ("source_of_funds", None),
+                ("source_of_wealth", None)
+            ]
         );
         assert_eq!(r.review_interval_months, 12);
+    }
+
+    fn requirements(r: &RiskAssessment) -> Vec<(&str, Option<&str>)> {
+        r.required_documents
+            .iter()
+            .map(|d| (d.requirement.as_str(), d.party.as_deref()))
+            .collect()
+    }
+
+    fn confirmed(party: &str, is_customer: bool, status: PepStatus) -> Findings {
+        Findings {
+            confirmed_peps: vec![ConfirmedPep {
+                party: party.into(),
+                is_customer,
+                status,
+                position: Some("Member of Parliament (ES), since 2019-05-21".into()),
+                standing: Some("holds the function Member of Parliament".into()),
+            }],
+            ..Findings::NONE
+        }
+    }
+
+    fn owned_by(owner: &str) -> Application {
+        app(
+            json!({"kind":"organisation","legal_name":"Acme SL","registration_number":"1",
+            "country_of_incorporation":"ES","address":{"line1":"Calle 1","city":"Madrid","country":"ES"},
+            "related_parties":[{"name":owner,"role":"beneficial_owner","ownership_share":100.0}]}),
+        )
+    }
+
+    #[test]
+    fn a_confirmed_current_pep_makes_a_pep_relationship_naming_who_and_which_function() {
+        let rater = RiskRater::new(FatfLists::bundled());
+        let r = rater.rate(
+            &individual("ES", false),
+            confirmed("Maria Lopez", true, PepStatus::Current),
+        );
+        assert_eq!(
+            (r.level, r.cdd_level, r.politically_exposed),
+            (RiskLevel::High, CddLevel::Enhanced, true)
+        );
+        let pep = r
+            .factors
+            .iter()
+            .find(|f| f.code == "pep.confirmed")
+            .unwrap();
+        assert!(
+            pep.reason.contains("the customer Maria Lopez"),
+            "{}",
+            pep.reason
+        );
+        assert!(
+            pep.reason.contains("Member of Parliament (ES)"),
+            "{}",
+            pep.reason
+        );
+        assert!(requirements(&r).contains(&("source_of_wealth", None)));
+        assert!(requirements(&r).contains(&("source_of_funds", None)));
+
+        // A beneficial owner confirmed as a PEP: her source of wealth, the
+        // company's source of funds.
+        let r = rater.rate(
+            &owned_by("Ana Ruiz"),
+            confirmed("Ana Ruiz", false, PepStatus::Current),
+        );
+        assert!(r.politically_exposed);
+        let pep = r
+            .factors
+            .iter()
+            .find(|f| f.code == "pep.confirmed")
+            .unwrap();
+        assert!(
+            pep.reason.contains("related party Ana Ruiz"),
+            "{}",
+            pep.reason
+        );
+        assert!(requirements(&r).contains(&("source_of_wealth", Some("Ana Ruiz"))));
+        assert!(requirements(&r).contains(&("source_of_funds", None)));
+        assert!(!requirements(&r).contains(&("source_of_wealth", None)));
+    }
+
+    #[test]
+    fn a_former_pep_is_rated_by_the_banks_policy_with_the_reason() {
+        let former = confirmed("Maria Lopez", true, PepStatus::Former);
+        // Default: at least medium, no enhanced due diligence, no senior management.
+        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("ES", false), former.clone());
+        assert_eq!(
+            (r.level, r.cdd_level, r.politically_exposed),
+            (RiskLevel::Medium, CddLevel::Standard, false)
+        );
+        let f = r.factors.iter().find(|f| f.code == "pep.former").unwrap();
+        assert!(!f.requires_enhanced);
+        assert!(
+            f.reason.contains("former politically exposed"),
+            "{}",
+            f.reason
+        );
+        assert!(
+            f.reason.contains("CDD_PEP_FORMER_RATING=medium"),
+            "{}",
+            f.reason
+        );
+        assert!(
+            !requirements(&r)
+                .iter()
+                .any(|(req, _)| req.starts_with("source_of"))
+        );
+
+        // The bank may keep former PEPs under the full PEP measures.
+        let r = RiskRater::new(FatfLists::bundled())
+            .with_former_pep_rating(FormerPepRating::High)
+            .rate(&individual("ES", false), former);
+        assert_eq!(
+            (r.level, r.cdd_level, r.politically_exposed),
+            (RiskLevel::High, CddLevel::Enhanced, true)
+        );
+        assert!(
+            r.factors
+                .iter()
+                .any(|f| f.reason.contains("CDD_PEP_FORMER_RATING=high"))
+        );
+        assert!(requirements(&r).contains(&("source_of_wealth", None)));
+    }
+
+    #[test]
+    fn a_pep_both_declared_and_confirmed_needs_one_source_of_wealth() {
+        let r = RiskRater::new(FatfLists::bundled()).rate(
+            &individual("ES", true),
+            confirmed("Maria Lopez", true, PepStatus::Current),
+        );
+        let wealth = requirements(&r)
+            .iter()
+            .filter(|(req, _)| *req == "source_of_wealth")
+            .count();
+        assert_eq!(wealth, 1);
+        assert!(r.factors.iter().any(|f| f.code == "pep.customer"));
+        assert!(r.factors.iter().any(|f| f.code == "pep.confirmed"));
+    }
+
+    #[test]
+    fn a_declared_pep_related_party_is_named() {
+        let a = app(
+            json!({"kind":"organisation","legal_name":"Acme SL","registration_number":"1",
+            "country_of_incorporation":"ES","address":{"line1":"Calle 1","city":"Madrid","country":"ES"},
+            "related_parties":[{"name":"Ana Ruiz","role":"beneficial_owner","ownership_share":100.0,"pep":true}]}),
+        );
+        let r = RiskRater::new(FatfLists::bundled()).rate(&a, Findings::NONE);
+        assert!(r.politically_exposed);
+        let f = r
+            .factors
+            .iter()
+            .find(|f| f.code == "pep.related_party")
+            .unwrap();
+        assert!(f.reason.contains("Ana Ruiz"), "{}", f.reason);
+        assert!(requirements(&r).contains(&("source_of_wealth", Some("Ana Ruiz"))));
+    }
+
+    #[test]
+    fn no_pep_no_pep_measures() {
+        let r = RiskRater::new(FatfLists::bundled()).rate(&individual("IR", false), Findings::NONE);
+        assert_eq!(r.cdd_level, CddLevel::Enhanced);
+        assert!(!r.politically_exposed);
+        assert!(requirements(&r).contains(&("source_of_funds", None)));
+        assert!(!requirements(&r).contains(&("source_of_wealth", None)));
     }
 
     #[test]
@@ -460,14 +813,14 @@ mod tests {
             &individual("ES", false),
             Findings {
                 open_alerts: 2,
-                confirmed_matches: 0,
+                ..Findings::NONE
             },
         );
         assert_eq!(r.level, RiskLevel::High);
         assert!(
             r.factors
                 .iter()
-                .any(|f| f.reason.contains("2 potential sanctions matches"))
+                .any(|f| f.reason.contains("2 potential screening matches"))
         );
     }
 

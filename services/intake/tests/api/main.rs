@@ -8,6 +8,8 @@ mod disks;
 mod durability;
 mod edges;
 mod helpers;
+mod neighbours;
+mod pep;
 mod replays;
 mod slow_clients;
 mod wire_values;

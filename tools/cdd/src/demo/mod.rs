@@ -4,8 +4,12 @@
 //! An individual whose name is on screening's demo list (an alert the
 //! analyst clears), and an organisation with a director and a beneficial
 //! owner (documents for the owner too); both are approved under four eyes
-//! and get their letters. Any step that fails stops the demo with the
-//! service's problem detail and a non-zero exit.
+//! and get their letters. With `--congress-member` (`cdd up --demo` sets it
+//! when `--lists-dir` holds the US Congress data) a third: a serving
+//! senator, whose PEP alert the analyst confirms and whose relationship a
+//! senior manager approves once his source of wealth and funds are
+//! evidenced. Any step that fails stops the demo with the service's
+//! problem detail and a non-zero exit.
 //!
 //! Layout:
 //! - `platform`: the services' addresses, the staff's tokens, requests;
@@ -24,6 +28,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::bail;
 
+pub use applicants::congress_data_in;
 use platform::Platform;
 
 #[derive(clap::Args)]
@@ -36,6 +41,10 @@ pub struct DemoArgs {
     /// another service (screening, a letter).
     #[arg(long, default_value_t = 60)]
     pub wait: u64,
+    /// Also onboard a serving member of the US Congress as a politically
+    /// exposed person (screening must hold the congress-legislators data).
+    #[arg(long)]
+    pub congress_member: bool,
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -47,10 +56,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or_default();
-    let applicants = [
+    let mut applicants = vec![
         applicants::listed_name_individual(),
         applicants::organisation_with_owner(),
     ];
+    if args.congress_member {
+        applicants.push(applicants::serving_senator());
+    }
     let mut onboarded = Vec::new();
     for (n, applicant) in applicants.iter().enumerate() {
         let key = format!("cdd-demo-{run}-{}", n + 1);

@@ -2,7 +2,8 @@
 //! (docs/architecture.md §2): the clerk submits; intake screens and asks for the
 //! documents; the analyst clears each alert; the clerk uploads the documents
 //! the case requires and the analyst verifies them; the analyst proposes to
-//! approve and an approver who is not the analyst approves; the approval
+//! approve and an approver who is not the analyst approves (a senior
+//! manager for a politically exposed person, FATF R.12); the approval
 //! letter follows. Each step prints one line as it is done.
 
 use std::time::{Duration, Instant};
@@ -83,6 +84,19 @@ pub async fn onboard(
             continue;
         }
         let alert_id = text(alert, "/id");
+        // The applicant's own PEP entry is confirmed; anything else cleared.
+        let (outcome, reason, finding) = match applicant.confirmed_pep_reason {
+            Some(reason) if is_own_pep_entry(alert, applicant) => (
+                "confirmed_pep",
+                reason,
+                "confirmed as a politically exposed person",
+            ),
+            _ => (
+                "false_positive",
+                applicant.false_positive_reason,
+                "cleared as a false positive",
+            ),
+        };
         platform
             .send(
                 format!("disposing alert {alert_id} of {}", applicant.name),
@@ -93,17 +107,15 @@ pub async fn onboard(
                         Service::Intake,
                         &format!("/v1/customers/{id}/alerts/{alert_id}/disposition"),
                     )
-                    .json(&json!({
-                        "outcome": "false_positive",
-                        "reason": applicant.false_positive_reason,
-                    })),
+                    .json(&json!({"outcome": outcome, "reason": reason})),
             )
             .await?;
         println!(
-            "  {} cleared alert {alert_id} ({} ~ {}, {} entry {}) as a false positive",
+            "  {} {finding}: alert {alert_id} ({} ~ {}, {} {} entry {})",
             Staff::Analyst.subject(),
             text(alert, "/party"),
             text(alert, "/primary_name"),
+            text(alert, "/category"),
             text(alert, "/list"),
             text(alert, "/entity_id"),
         );
@@ -132,7 +144,7 @@ pub async fn onboard(
         );
     }
 
-    platform
+    let proposed = platform
         .send(
             format!("proposing to approve {}", applicant.name),
             platform
@@ -147,14 +159,25 @@ pub async fn onboard(
                     "reason": "Every required document verified, every screening alert cleared, risk within appetite.",
                 })),
         )
-        .await?;
+        .await?
+        .body;
     println!("  {} proposed to approve", Staff::Analyst.subject());
+    // A PEP relationship is approved by senior management (FATF R.12).
+    let (approver, authority) =
+        if proposed.pointer("/case/risk/politically_exposed") == Some(&Value::Bool(true)) {
+            (
+                Staff::SeniorManager,
+                "senior management, as a PEP relationship requires; four eyes: not the proposer",
+            )
+        } else {
+            (Staff::Approver, "four eyes: not the proposer")
+        };
     platform
         .send(
             format!("approving {}", applicant.name),
             platform
                 .request(
-                    Staff::Approver,
+                    approver,
                     Method::POST,
                     Service::Intake,
                     &format!("/v1/customers/{id}/decision/approve"),
@@ -164,10 +187,7 @@ pub async fn onboard(
                 })),
         )
         .await?;
-    println!(
-        "  {} approved (four eyes: not the proposer)",
-        Staff::Approver.subject()
-    );
+    println!("  {} approved ({authority})", approver.subject());
 
     let customer = settle(platform, &id, settle_within, "the approval letter", |c| {
         items(c, "/case/letters")
@@ -344,6 +364,14 @@ async fn settle(
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// A PEP alert on the applicant (not a related party) for the name applied
+/// under: the entry the analyst confirms.
+fn is_own_pep_entry(alert: &Value, applicant: &Applicant) -> bool {
+    text(alert, "/category") == "pep"
+        && text(alert, "/party") == applicant.name
+        && text(alert, "/primary_name").eq_ignore_ascii_case(applicant.name)
 }
 
 /// "y"/"ies", ""/"es": the ending for the count at `pointer`.

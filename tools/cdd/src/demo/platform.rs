@@ -21,6 +21,8 @@ pub enum Staff {
     Clerk,
     Analyst,
     Approver,
+    /// Approves what is reserved for senior management: a PEP relationship.
+    SeniorManager,
 }
 
 impl Staff {
@@ -29,6 +31,7 @@ impl Staff {
             Self::Clerk => "clerk-1",
             Self::Analyst => "analyst-1",
             Self::Approver => "approver-1",
+            Self::SeniorManager => "senior-manager-1",
         }
     }
 
@@ -37,6 +40,7 @@ impl Staff {
             Self::Clerk => Role::Clerk,
             Self::Analyst => Role::Analyst,
             Self::Approver => Role::Approver,
+            Self::SeniorManager => Role::SeniorManager,
         }
     }
 }
@@ -78,7 +82,7 @@ pub struct Reply {
 pub struct Platform {
     http: reqwest::Client,
     base_port: u16,
-    tokens: [(Staff, String); 3],
+    tokens: [(Staff, String); 4],
 }
 
 impl Platform {
@@ -104,6 +108,7 @@ impl Platform {
                 token(Staff::Clerk)?,
                 token(Staff::Analyst)?,
                 token(Staff::Approver)?,
+                token(Staff::SeniorManager)?,
             ],
         })
     }

@@ -57,7 +57,8 @@ pub struct UpArgs {
     #[arg(long, default_value_t = 30)]
     pub ready_timeout: u64,
     /// Once everything is up, run `cdd demo` against it (two customers
-    /// onboarded end to end), then keep serving.
+    /// onboarded end to end, and a serving member of Congress as a PEP when
+    /// `--lists-dir` holds the congress-legislators data), then keep serving.
     #[arg(long)]
     pub demo: bool,
 }
@@ -194,6 +195,10 @@ async fn serve(
         crate::demo::run(crate::demo::DemoArgs {
             base_port: args.base_port,
             wait: 60,
+            congress_member: args
+                .lists_dir
+                .as_deref()
+                .is_some_and(crate::demo::congress_data_in),
         })
         .await
         .context("the demo onboarding failed")?;
