@@ -1,8 +1,10 @@
 //! Finding lists in folders (`CDD_LISTS_DIR`).
 //!
 //! A folder holds list files, recognised by name (`sdn.csv`, `cons_prim.csv`
-//! and their companions, `dpl.txt`) or by content (the UN XML root element,
-//! the DPL header). It may also hold vintage sub-folders named
+//! and their companions, `dpl.txt`, `*.ftm.json`, `internal*.csv` and any
+//! CSV inside a folder named `internal*`) or by content (the UN XML root
+//! element, the DPL header, a first line that is a FollowTheMoney entity,
+//! the internal-list header). It may also hold vintage sub-folders named
 //! `<list>_<date>` (`ofac_sdn_2021-07`, `ofac_sdn_2024-05-03`): for each
 //! `<list>` only the newest date is loaded, because an older vintage would
 //! resurrect delisted entries. ISO dates sort as text, so "newest" is the
@@ -12,7 +14,9 @@
 //! resulting [`ListVersion`] says so in `demo`.
 
 use super::ofac::OfacFiles;
-use super::{ListError, Parsed, RejectedRow, SourceFile, bis, ofac, un};
+use super::{
+    IgnoredRecords, ListError, Parsed, RejectedRow, SourceFile, bis, ftm, internal, ofac, un,
+};
 use crate::entity::SourceList;
 use crate::version::ListVersion;
 use serde::Serialize;
@@ -29,6 +33,8 @@ pub struct LoadReport {
     pub vintages: Vec<LoadedVintage>,
     pub skipped: Vec<SkippedVintage>,
     pub rejected: Vec<RejectedRow>,
+    /// Valid records that are not screened, counted per file and type.
+    pub ignored: Vec<IgnoredRecords>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +156,8 @@ struct FolderContents {
     ofac_cons: OfacParts,
     un: Vec<SourceFile>,
     bis: Vec<SourceFile>,
+    ftm: Vec<SourceFile>,
+    internal: Vec<SourceFile>,
     files: Vec<SourceFile>,
 }
 
@@ -213,6 +221,18 @@ impl FolderContents {
                 self.bis.push(file);
                 return Ok(());
             }
+            _ if base.ends_with(".ftm.json") || ftm::looks_like_ftm(&file.bytes) => {
+                self.files.push(file.clone());
+                self.ftm.push(file);
+                return Ok(());
+            }
+            _ if internal::is_internal_name(&file.name)
+                || internal::looks_like_internal(&file.bytes) =>
+            {
+                self.files.push(file.clone());
+                self.internal.push(file);
+                return Ok(());
+            }
             _ => return Ok(()),
         };
         *slot = Some(file.clone());
@@ -237,6 +257,12 @@ impl FolderContents {
         }
         for f in &self.bis {
             out.push(bis::parse(f)?);
+        }
+        for f in &self.ftm {
+            out.push(ftm::parse(f)?);
+        }
+        for f in &self.internal {
+            out.push(internal::parse(f)?);
         }
         Ok(out)
     }
@@ -313,10 +339,12 @@ fn build(
     };
     let mut entities = Vec::new();
     let mut rejected = Vec::new();
+    let mut ignored = Vec::new();
     for p in parsed {
         for mut one in p? {
             entities.append(&mut one.entities);
             rejected.append(&mut one.rejected);
+            ignored.append(&mut one.ignored);
         }
     }
     // The same list in two folders would give duplicate ids: keep the first.
@@ -338,6 +366,7 @@ fn build(
         vintages,
         skipped,
         rejected,
+        ignored,
     })
 }
 
