@@ -1,7 +1,8 @@
 //! `cdd lists`: sanctions list files from the command line.
 //!
 //! - `load DIR`: parse a folder the way the screening service does, report
-//!   counts and every rejected row;
+//!   counts, the records not screened and every rejected row (a spinner on
+//!   stderr while it loads, when stderr is a terminal);
 //! - `diff OLD NEW`: what changed between two list folders;
 //! - `screen --lists DIR --input customers.csv`: screen a customer file;
 //! - `fetch --dest DIR`: download the current files from the publishers.
@@ -11,10 +12,12 @@ mod fetch;
 mod load;
 mod screen;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use cdd_screening::LoadReport;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(clap::Subcommand)]
 pub enum ListsCommand {
@@ -49,6 +52,7 @@ pub async fn run(command: ListsCommand) -> anyhow::Result<()> {
 /// Loads a folder as the service would: a lists folder with vintages, or a
 /// folder that directly holds list files.
 pub fn load_folder(dir: &Path) -> anyhow::Result<LoadReport> {
+    let _spinner = LoadingSpinner::start(dir);
     let report = cdd_screening::load_lists_dir(dir)
         .with_context(|| format!("loading lists from {}", dir.display()))?;
     if report.version.counts.entities > 0 {
@@ -56,4 +60,32 @@ pub fn load_folder(dir: &Path) -> anyhow::Result<LoadReport> {
     }
     cdd_screening::load_vintage_dir(dir)
         .with_context(|| format!("loading lists from {}", dir.display()))
+}
+
+/// A spinner with the elapsed time on stderr while lists load: a
+/// FollowTheMoney export of hundreds of megabytes takes seconds, and a
+/// silent terminal looks hung. Drawn only when stderr is a terminal, so
+/// logs and pipes stay clean; cleared when the load ends.
+struct LoadingSpinner(ProgressBar);
+
+impl LoadingSpinner {
+    fn start(dir: &Path) -> Self {
+        let bar = ProgressBar::new_spinner();
+        if std::io::stderr().is_terminal() {
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+                bar.set_style(style);
+            }
+            bar.set_message(format!("loading lists from {}", dir.display()));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        } else {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        LoadingSpinner(bar)
+    }
+}
+
+impl Drop for LoadingSpinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
