@@ -11,7 +11,7 @@
 //! - `dates.rs`: the date spellings used by the lists;
 //! - `un.rs`: UN Security Council consolidated XML;
 //! - `bis.rs`: BIS Denied Persons List (tab-separated);
-//! - `ftm.rs`: FollowTheMoney JSON lines as OpenSanctions publishes them
+//! - `ftm/`: FollowTheMoney JSON lines as OpenSanctions publishes them
 //!   (`entities.ftm.json`), each entity's category from its topics;
 //! - `internal.rs`: the bank's own lists as CSV (`internal*.csv`, or any
 //!   CSV with the documented header or in a folder named `internal*`).
