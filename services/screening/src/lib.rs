@@ -54,8 +54,8 @@ pub use entity::{
     Identifier, IdentifierKind, ListCategory, ListedEntity, Position, SourceList, VesselDetails,
 };
 pub use lists::{
-    ListError, LoadReport, LoadedVintage, RejectedRow, SkippedVintage, load_demo_lists,
-    load_lists_dir, load_lists_dirs, load_vintage_dir,
+    IgnoredRecords, ListError, LoadReport, LoadedVintage, RejectedRow, SkippedVintage,
+    load_demo_lists, load_lists_dir, load_lists_dirs, load_vintage_dir,
 };
 pub use matching::index::ScreeningIndex;
 pub use matching::qualifiers::{QualifierEffect, QualifierOutcome};

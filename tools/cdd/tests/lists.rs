@@ -58,6 +58,31 @@ fn load_reports_the_newest_vintages_and_refuses_a_broken_file_by_line() {
 }
 
 #[test]
+fn load_counts_the_records_it_does_not_screen_and_draws_no_spinner_into_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("entities.ftm.json"),
+        concat!(
+            r#"{"id": "c1", "schema": "Company", "properties": {"name": ["Fenwick Harbour Ltd"], "topics": ["sanction"]}}"#,
+            "\n",
+            r#"{"id": "s1", "schema": "Sanction", "properties": {"entity": ["c1"]}}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = cdd(&["lists", "load", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("1 entities"), "{stdout}");
+    assert!(
+        stdout.contains("not screened: 1 Sanction records in entities.ftm.json"),
+        "{stdout}"
+    );
+    // stderr is a pipe here: the spinner must not draw into it.
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
 fn screen_writes_the_matches_of_a_customer_file_and_reports_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("customers.csv");

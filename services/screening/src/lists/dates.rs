@@ -1,7 +1,9 @@
 //! Date spellings found in the lists: OFAC `14 Jun 1975`, `Jun 1975`,
 //! `1975`, `circa 1975`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`;
-//! ISO `1975-06-14`; BIS `06/19/2003`; EU separate year / month / day
-//! attributes; UK `14/06/1975` with `00` or `dd`/`mm` for an unknown part.
+//! ISO `1975-06-14`, and ISO as precise as known (`1975-06`, `1975`) in
+//! FollowTheMoney and the bank's internal lists; BIS `06/19/2003`; EU
+//! separate year / month / day attributes; UK `14/06/1975` with `00` or
+//! `dd`/`mm` for an unknown part.
 
 use crate::entity::BirthDate;
 
@@ -114,6 +116,25 @@ pub(crate) fn uk_day_month_year(s: &str) -> Option<BirthDate> {
     from_parts(Some(year), month, day)
 }
 
+/// ISO 8601 as precise as the source knows it: `1961-08-04` (a time after
+/// the day is ignored), `1961-08`, `1961`. Anything else is `None`.
+pub(crate) fn iso_partial(s: &str) -> Option<BirthDate> {
+    let s = s.trim();
+    // Byte slicing below is only safe on ASCII.
+    if !s.is_ascii() {
+        return None;
+    }
+    match s.len() {
+        4 => year(s).map(|year| BirthDate::Year { year }),
+        7 if s.as_bytes()[4] == b'-' => Some(BirthDate::Month {
+            year: year(&s[..4])?,
+            month: s[5..].parse().ok().filter(|m| (1..=12).contains(m))?,
+        }),
+        n if n >= 10 && (n == 10 || s.as_bytes()[10] == b'T') => iso(&s[..10]),
+        _ => None,
+    }
+}
+
 /// Parses the text after `DOB ` in OFAC remarks.
 pub(crate) fn ofac_birth_date(text: &str) -> Option<BirthDate> {
     let text = text.trim().trim_end_matches('.');
@@ -180,6 +201,33 @@ mod tests {
             })
         );
         assert_eq!(ofac_birth_date("sometime"), None);
+        assert_eq!(iso_partial("1961"), Some(BirthDate::Year { year: 1961 }));
+        assert_eq!(
+            iso_partial("1961-08"),
+            Some(BirthDate::Month {
+                year: 1961,
+                month: 8
+            })
+        );
+        assert_eq!(
+            iso_partial("1961-08-04T00:00:00"),
+            Some(BirthDate::Exact {
+                year: 1961,
+                month: 8,
+                day: 4
+            })
+        );
+        for bad in [
+            "61",
+            "1961-13",
+            "1961-8-4",
+            "1961-08-04x",
+            "circa 1961",
+            "1961-08-32",
+            "196\u{e9}-08",
+        ] {
+            assert_eq!(iso_partial(bad), None, "{bad}");
+        }
         assert_eq!(
             uk_day_month_year("05/03/1971"),
             Some(BirthDate::Exact {

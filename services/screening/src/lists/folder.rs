@@ -1,9 +1,11 @@
 //! Finding lists in folders (`CDD_LISTS_DIR`, one or several).
 //!
 //! A folder holds list files, recognised by name (`sdn.csv`, `cons_prim.csv`
-//! and their companions, `dpl.txt`) or by content (the UN XML root element,
-//! the EU FSF export namespace, the UK Sanctions List `<Designations>` root
-//! or CSV header, the DPL header). It may also hold vintage sub-folders named
+//! and their companions, `dpl.txt`, `*.ftm.json`, `internal*.csv` and any
+//! CSV inside a folder named `internal*`) or by content (the UN XML root
+//! element, the EU FSF export namespace, the UK Sanctions List
+//! `<Designations>` root or CSV header, the DPL header, a first line that is
+//! a FollowTheMoney entity, the internal-list header). It may also hold vintage sub-folders named
 //! `<list>_<date>` (`ofac_sdn_2021-07`, `ofac_sdn_2024-05-03`): for each
 //! `<list>` only the newest date is loaded, because an older vintage would
 //! resurrect delisted entries. ISO dates sort as text, so "newest" is the
@@ -13,7 +15,10 @@
 //! resulting [`ListVersion`] says so in `demo`.
 
 use super::ofac::OfacFiles;
-use super::{ListError, Parsed, RejectedRow, SourceFile, bis, congress, eu, ofac, uk, uk_csv, un};
+use super::{
+    IgnoredRecords, ListError, Parsed, RejectedRow, SourceFile, bis, congress, eu, ftm, internal,
+    ofac, uk, uk_csv, un,
+};
 use crate::entity::SourceList;
 use crate::version::{ListVersion, SourceSummary};
 use serde::Serialize;
@@ -30,6 +35,8 @@ pub struct LoadReport {
     pub vintages: Vec<LoadedVintage>,
     pub skipped: Vec<SkippedVintage>,
     pub rejected: Vec<RejectedRow>,
+    /// Valid records that are not screened, counted per file and type.
+    pub ignored: Vec<IgnoredRecords>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,6 +193,8 @@ struct FolderContents {
     eu: Vec<SourceFile>,
     uk: Vec<SourceFile>,
     uk_csv: Vec<SourceFile>,
+    ftm: Vec<SourceFile>,
+    internal: Vec<SourceFile>,
     files: Vec<SourceFile>,
 }
 
@@ -274,6 +283,18 @@ impl FolderContents {
                 self.bis.push(file);
                 return Ok(());
             }
+            _ if base.ends_with(".ftm.json") || ftm::looks_like_ftm(&file.bytes) => {
+                self.files.push(file.clone());
+                self.ftm.push(file);
+                return Ok(());
+            }
+            _ if internal::is_internal_name(&file.name)
+                || internal::looks_like_internal(&file.bytes) =>
+            {
+                self.files.push(file.clone());
+                self.internal.push(file);
+                return Ok(());
+            }
             _ => return Ok(()),
         };
         *slot = Some(file.clone());
@@ -315,6 +336,12 @@ impl FolderContents {
         }
         if !self.congress.is_empty() {
             out.push(congress::parse(&self.congress)?);
+        }
+        for f in &self.ftm {
+            out.push(ftm::parse(f)?);
+        }
+        for f in &self.internal {
+            out.push(internal::parse(f)?);
         }
         Ok(out)
     }
@@ -391,6 +418,7 @@ fn build(
     };
     let mut entities = Vec::new();
     let mut rejected = Vec::new();
+    let mut ignored = Vec::new();
     let mut sources = Vec::new();
     for (vintage, p) in vintages.iter().zip(parsed) {
         let (_, date) = split_vintage(&vintage.folder);
@@ -403,6 +431,7 @@ fn build(
             ));
             entities.append(&mut one.entities);
             rejected.append(&mut one.rejected);
+            ignored.append(&mut one.ignored);
         }
     }
     // The same list in two folders would give duplicate ids: keep the first.
@@ -425,6 +454,7 @@ fn build(
         vintages,
         skipped,
         rejected,
+        ignored,
     })
 }
 

@@ -1,6 +1,8 @@
-//! Sanctions list files: recognising them in a folder, parsing them into
+//! List files (sanctions, PEPs, criminal watchlists, the bank's own lists):
+//! recognising them in a folder, parsing them into
 //! [`ListedEntity`](crate::ListedEntity) values, and picking the newest
-//! vintage when a folder holds several.
+//! vintage when a folder holds several. `docs/lists.md` documents the
+//! formats for the bank's engineers.
 //!
 //! Layout:
 //! - `folder.rs`: what is in a folder (which files form which list, vintages);
@@ -15,18 +17,26 @@
 //! - `uk.rs`: UK Sanctions List (FCDO) XML, and the builder its CSV shares;
 //! - `uk_csv.rs`: UK Sanctions List CSV (preamble line, one row per name);
 //! - `xml.rs`: XML parsing with file and line in every error;
-//! - `text.rs`: field decoding, line counting, script detection.
+//! - `text.rs`: field decoding, line counting, script detection;
+//! - `ftm/`: FollowTheMoney JSON lines as OpenSanctions publishes them
+//!   (`entities.ftm.json`), each entity's category from its topics;
+//! - `internal.rs`: the bank's own lists as CSV (`internal*.csv`, or any
+//!   CSV with the documented header or in a folder named `internal*`).
 //!
 //! Error policy: a row that cannot be used is never dropped silently; it is
 //! returned as a [`RejectedRow`] naming file and line. A file that is not
 //! what its name says (bad XML, wrong header, mostly garbage) is a
 //! [`ListError::Malformed`] naming file and line, and nothing is loaded.
+//! Records that are valid but not screening targets (FollowTheMoney
+//! `Sanction`, `Address`, ... records) are counted in [`IgnoredRecords`].
 
 mod bis;
 mod congress;
 mod dates;
 mod eu;
 mod folder;
+mod ftm;
+mod internal;
 mod ofac;
 mod remarks;
 mod text;
@@ -49,6 +59,16 @@ pub struct RejectedRow {
     pub file: String,
     pub line: u64,
     pub reason: String,
+}
+
+/// Valid records of one type that a file holds but that are not screened
+/// (FollowTheMoney `Sanction`, `Address`, `Occupancy`, ... records).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IgnoredRecords {
+    pub file: String,
+    /// E.g. the FtM schema, `Sanction`.
+    pub record_type: String,
+    pub count: usize,
 }
 
 /// Why a list folder or file could not be loaded at all.
@@ -84,6 +104,7 @@ pub struct SourceFile {
 pub(crate) struct Parsed {
     pub entities: Vec<crate::ListedEntity>,
     pub rejected: Vec<RejectedRow>,
+    pub ignored: Vec<IgnoredRecords>,
 }
 
 impl Parsed {

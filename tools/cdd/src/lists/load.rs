@@ -39,6 +39,12 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
             source.list, source.category, source.folder, source.entities
         );
     }
+    for ignored in &report.ignored {
+        println!(
+            "  not screened: {} {} records in {}",
+            ignored.count, ignored.record_type, ignored.file
+        );
+    }
     println!("{} rows rejected", report.rejected.len());
     for row in &report.rejected {
         println!("  {}:{}: {}", row.file, row.line, row.reason);

@@ -1,7 +1,8 @@
 //! `cdd lists`: list files (sanctions, PEP, internal) from the command line.
 //!
 //! - `load DIR`: parse a folder the way the screening service does, report
-//!   counts and every rejected row;
+//!   counts, the records not screened and every rejected row (a spinner on
+//!   stderr while it loads, when stderr is a terminal);
 //! - `diff OLD NEW`: what changed between two list folders;
 //! - `screen --lists DIR --input customers.csv`: screen a customer file;
 //! - `fetch --dest DIR`: download the current files from the publishers.
@@ -11,10 +12,12 @@ mod fetch;
 mod load;
 mod screen;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use cdd_screening::LoadReport;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(clap::Subcommand)]
 pub enum ListsCommand {
@@ -51,6 +54,7 @@ pub async fn run(command: ListsCommand) -> anyhow::Result<()> {
 /// folder that directly holds list files; several folders comma-separated,
 /// as `CDD_LISTS_DIR` takes them.
 pub fn load_folder(dir: &Path) -> anyhow::Result<LoadReport> {
+    let _spinner = LoadingSpinner::start(dir);
     let text = dir.to_string_lossy();
     if text.contains(',') {
         let dirs: Vec<PathBuf> = text.split(',').map(|d| PathBuf::from(d.trim())).collect();
@@ -64,4 +68,32 @@ pub fn load_folder(dir: &Path) -> anyhow::Result<LoadReport> {
     }
     cdd_screening::load_vintage_dir(dir)
         .with_context(|| format!("loading lists from {}", dir.display()))
+}
+
+/// A spinner with the elapsed time on stderr while lists load: a
+/// FollowTheMoney export of hundreds of megabytes takes seconds, and a
+/// silent terminal looks hung. Drawn only when stderr is a terminal, so
+/// logs and pipes stay clean; cleared when the load ends.
+struct LoadingSpinner(ProgressBar);
+
+impl LoadingSpinner {
+    fn start(dir: &Path) -> Self {
+        let bar = ProgressBar::new_spinner();
+        if std::io::stderr().is_terminal() {
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+                bar.set_style(style);
+            }
+            bar.set_message(format!("loading lists from {}", dir.display()));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        } else {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        LoadingSpinner(bar)
+    }
+}
+
+impl Drop for LoadingSpinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
