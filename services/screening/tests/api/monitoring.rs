@@ -1,7 +1,8 @@
 //! Ongoing monitoring on the real OFAC pair: subjects monitored against
 //! `ofac_sdn_2024-04-02`, then `ofac_sdn_2024-05-03` arrives. Those named
 //! after an entity added in May get exactly one alert each; nobody else gets
-//! one; a second reload raises nothing.
+//! one; a second reload raises nothing. An entry the bank adds to one of its
+//! own lists reaches monitoring the same way.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -222,5 +223,37 @@ async fn a_new_list_version_alerts_exactly_the_subjects_it_newly_matches() {
         .get_json("/v1/alerts?since=abc&x=1", Role::Service)
         .await;
     assert_eq!(status, 400, "{bad}");
+    app.stop().await;
+}
+
+/// The bank adds a customer it is monitoring to one of its own lists (an
+/// exited-customers CSV dropped into the lists folder): the next reload
+/// raises one alert for that customer, with the category `internal`, and
+/// nobody else gets one.
+#[tokio::test]
+async fn an_internal_list_entry_alerts_the_monitored_customer_it_names() {
+    let lists = tempfile::tempdir().unwrap();
+    crate::helpers::add_demo_vintage(lists.path(), "ofac_sdn_2024-01-01");
+    let app = spawn_app(Some(lists.path())).await;
+    monitor(&app, "cust-exited", "person", "Hollis Marchetti-Grange").await;
+    monitor(&app, "cust-other", "person", UNRELATED[1]).await;
+    assert!(app.all_alerts().await.is_empty());
+
+    let internal = lists.path().join("internal");
+    std::fs::create_dir(&internal).unwrap();
+    std::fs::write(
+        internal.join("exited-customers.csv"),
+        "id,kind,name,aliases,birth date,countries,identifiers,reason,added by,added on\n\
+         C-1001,person,Hollis Marchetti-Grange,H. Grange,1974-02,GB,,Undisclosed third-party payments,j.smith,2026-11-03\n",
+    )
+    .unwrap();
+    let (status, outcome) = app.reload().await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["changed"], true, "{outcome}");
+    let alerts = app.all_alerts().await;
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(alerts[0]["subject_ref"], "cust-exited");
+    assert_eq!(alerts[0]["entity_id"], "internal:exited-customers:C-1001");
+    assert_eq!(alerts[0]["category"], "internal");
     app.stop().await;
 }
