@@ -52,6 +52,8 @@ fn alert(subject_ref: &str, entity: &str) -> NewAlert {
             identifier: None,
             threshold: 0.8,
         },
+        positions: Vec::new(),
+        pep: None,
     }
 }
 

@@ -191,6 +191,12 @@ pub struct MonitoringAlert {
     pub score: f64,
     #[serde(default)]
     pub explanation: serde_json::Value,
+    /// A PEP's public functions on the day the alert was raised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<MatchedPosition>,
+    /// A PEP's standing on that day under the bank's period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pep: Option<PepStanding>,
     /// RFC 3339.
     pub raised_at: String,
 }

@@ -76,11 +76,8 @@ impl Casework {
                     matched_name: alert.matched_name.clone(),
                     score: alert.score,
                     list_version: alert.list_version.clone(),
-                    // The feed carries no functions or standing: a PEP
-                    // confirmed on it is rated current, as nothing says
-                    // the person has left office.
-                    positions: Vec::new(),
-                    pep: None,
+                    positions: alert.positions.clone(),
+                    pep: alert.pep.clone(),
                     explanation: alert.explanation.clone(),
                     screening_alert_id: Some(alert.id.clone()),
                     raised_at,

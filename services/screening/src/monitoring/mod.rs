@@ -27,7 +27,10 @@ use std::collections::{BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::{EntityId, ListCategory, MatchExplanation, Screener, SourceList, Subject};
+use crate::{
+    EntityId, ListCategory, MatchExplanation, MatchedPosition, PepStanding, Screener, SourceList,
+    Subject,
+};
 
 /// Longest accepted `subject_ref` (the caller's id for the party).
 pub const MAX_SUBJECT_REF_CHARS: usize = 128;
@@ -70,6 +73,10 @@ pub struct NewAlert {
     pub list_version: String,
     pub score: f32,
     pub explanation: MatchExplanation,
+    /// A PEP's public functions on the day the alert was raised.
+    pub positions: Vec<MatchedPosition>,
+    /// A PEP's standing on that day under the bank's period.
+    pub pep: Option<PepStanding>,
 }
 
 /// A new potential match for a monitored subject, raised by a list change.
@@ -88,6 +95,10 @@ pub struct Alert {
     pub list_version: String,
     pub score: f32,
     pub explanation: MatchExplanation,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<MatchedPosition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pep: Option<PepStanding>,
     #[serde(with = "time::serde::rfc3339")]
     pub raised_at: OffsetDateTime,
 }
@@ -105,6 +116,8 @@ impl Alert {
             list_version: new.list_version,
             score: new.score,
             explanation: new.explanation,
+            positions: new.positions,
+            pep: new.pep,
             raised_at,
         }
     }
@@ -183,6 +196,8 @@ pub fn rescreen(screener: &Screener, subjects: &[(&MonitoredSubject, Scope<'_>)]
                     list_version: version.clone(),
                     score: m.score,
                     explanation: m.explanation,
+                    positions: m.positions,
+                    pep: m.pep,
                 });
             }
         }

@@ -257,3 +257,36 @@ async fn an_internal_list_entry_alerts_the_monitored_customer_it_names() {
     assert_eq!(alerts[0]["category"], "internal");
     app.stop().await;
 }
+
+/// PEP data added to the lists (a bank that starts PEP screening, or a
+/// customer elected): the monitored customer gets a PEP alert that carries
+/// the person's functions and standing, so intake can rate them.
+#[tokio::test]
+async fn pep_data_added_to_the_lists_alerts_with_positions_and_standing() {
+    let lists = tempfile::tempdir().unwrap();
+    crate::helpers::add_demo_vintage(lists.path(), "ofac_sdn_2024-01-01");
+    let app = spawn_app(Some(lists.path())).await;
+    monitor(&app, "cust-senator", "person", "Bernie Sanders").await;
+    assert!(app.all_alerts().await.is_empty());
+
+    let folder = "us_congress-legislators_2026-06-15";
+    let from = cdd_screening::pep_data_dir().join(folder);
+    std::os::unix::fs::symlink(&from, lists.path().join(folder)).unwrap();
+    let (status, outcome) = app.reload().await;
+    assert_eq!(status, 200, "{outcome}");
+    let alerts = app.all_alerts().await;
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    let alert = &alerts[0];
+    assert_eq!(alert["entity_id"], "us-congress:S000033");
+    assert_eq!(alert["category"], "pep");
+    assert!(
+        alert["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["title"] == "United States Senator for Vermont"),
+        "{alert}"
+    );
+    assert!(alert["pep"]["status"].is_string(), "{alert}");
+    app.stop().await;
+}
