@@ -134,16 +134,17 @@ fn hex_field<const N: usize>(digits: &[u8]) -> Option<[u8; N]> {
 fn random_bytes<const N: usize>() -> [u8; N] {
     loop {
         let mut out = [0u8; N];
-        let random = uuid::Uuid::new_v4().into_bytes();
-        // Bytes 6 and 8 of a v4 carry its version and variant; the rest
-        // are random.
-        let usable = random
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != 6 && *i != 8)
-            .map(|(_, b)| *b);
-        for (slot, byte) in out.iter_mut().zip(usable) {
-            *slot = byte;
+        let mut filled = 0;
+        while filled < N {
+            let random = uuid::Uuid::new_v4().into_bytes();
+            // Bytes 6 and 8 of a v4 carry its version and variant; the
+            // other 14 are random (a trace id takes a second v4).
+            for (i, byte) in random.iter().enumerate() {
+                if i != 6 && i != 8 && filled < N {
+                    out[filled] = *byte;
+                    filled += 1;
+                }
+            }
         }
         if out.iter().any(|b| *b != 0) {
             return out;
@@ -367,6 +368,18 @@ mod tests {
         assert_eq!(sent.trace_id, call.trace_id);
         assert_eq!(sent.parent_id, call.span_id);
         assert_eq!(sent.flags, request.flags);
+    }
+
+    #[test]
+    fn every_byte_of_a_new_id_is_random() {
+        let ids: Vec<[u8; 16]> = (0..64).map(|_| TraceId::random().0).collect();
+        for position in 0..16 {
+            let first = ids[0][position];
+            assert!(
+                ids.iter().any(|id| id[position] != first),
+                "byte {position} is the same in 64 trace ids"
+            );
+        }
     }
 
     #[test]
