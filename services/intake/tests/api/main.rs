@@ -10,4 +10,5 @@ mod edges;
 mod helpers;
 mod replays;
 mod slow_clients;
+mod trace_propagation;
 mod wire_values;
