@@ -15,6 +15,8 @@
 use std::fmt;
 use std::future::Future;
 
+use tracing::Instrument;
+
 /// 16 bytes naming one trace across every service; never all zero.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TraceId([u8; 16]);
@@ -254,15 +256,18 @@ pub async fn within<F: Future>(span: SpanContext, work: F) -> F::Output {
 
 /// `work` carrying the current span into wherever it is moved: wrap a
 /// future handed to `tokio::spawn` so that its calls stay in the request's
-/// trace (a task-local does not follow a spawn by itself).
+/// trace and its log lines carry the request's fields (neither a task-local
+/// nor the `tracing` span follows a spawn by itself).
 pub fn carry<F: Future>(work: F) -> impl Future<Output = F::Output> {
     let span = current();
+    let logged_under = tracing::Span::current();
     async move {
         match span {
             Some(span) => CURRENT.scope(span, work).await,
             None => work.await,
         }
     }
+    .instrument(logged_under)
 }
 
 /// One call to another service: its own span, a child of the current one
