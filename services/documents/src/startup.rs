@@ -101,6 +101,7 @@ impl Application {
             request_timeout: settings.upload_timeout.max(common.request_timeout),
             client_read_timeout: common.client_read_timeout,
             shutdown: shutdown.clone(),
+            metrics: Default::default(),
         }
         .bind(common.listen_ip, common.port)
         .await?;

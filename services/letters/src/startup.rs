@@ -123,6 +123,7 @@ impl Application {
             request_timeout: common.request_timeout,
             client_read_timeout: common.client_read_timeout,
             shutdown: shutdown.clone(),
+            metrics: Default::default(),
         }
         .bind(common.listen_ip, common.port)
         .await?;

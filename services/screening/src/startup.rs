@@ -87,11 +87,14 @@ impl Application {
         ));
         let monitor = Arc::new(Monitor::new(lists.clone(), store));
         let auth = cdd_platform::service::authenticator(common, storage.sdk()).await?;
+        let mut registry = cdd_platform::metrics::Registry::default();
+        let metrics = api::ScreeningMetrics::register(&mut registry, lists.clone());
         let bound = ServiceRouter {
             service: "screening",
             api: api::routes(AppState {
                 lists,
                 monitor: monitor.clone(),
+                metrics,
             }),
             openapi: include_str!("../openapi.json"),
             readiness: Arc::new(ServiceReadiness(monitor.clone())),
@@ -100,6 +103,7 @@ impl Application {
             request_timeout: common.request_timeout,
             client_read_timeout: common.client_read_timeout,
             shutdown: shutdown.clone(),
+            metrics: registry,
         }
         .bind(common.listen_ip, common.port)
         .await?;

@@ -21,3 +21,8 @@ pub use ids::{CustomerId, InvalidWireValue, Sha256Digest};
 /// The header that makes a POST safe to repeat: the same key and body get
 /// the first answer again.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// The W3C Trace Context header (<https://www.w3.org/TR/trace-context/>):
+/// `00-<trace id>-<parent span id>-<flags>`. Every service reads it on the
+/// way in and intake sends it on every call, so one onboarding is one trace.
+pub const TRACEPARENT: &str = "traceparent";

@@ -2,6 +2,8 @@
 //!
 //! - [`settings`]: the environment, read once and validated, every problem named.
 //! - [`telemetry`]: `tracing` with JSON lines in containers.
+//! - [`trace`]: W3C Trace Context, read on the way in and sent on the way out.
+//! - [`metrics`]: the Prometheus registry served at `GET /metrics`.
 //! - [`http`]: the axum server: health, request ids, limits, timeouts,
 //!   problem+json errors, OpenAPI, bearer auth, graceful shutdown.
 //! - [`problem`] and [`json`]: errors on the wire and reading request bodies
@@ -16,11 +18,13 @@ pub mod aws;
 pub mod http;
 pub mod journal;
 pub mod json;
+pub mod metrics;
 pub mod private_files;
 pub mod problem;
 pub mod secrets;
 pub mod service;
 pub mod settings;
 pub mod telemetry;
+pub mod trace;
 
 pub use problem::{FieldError, Problem};

@@ -369,6 +369,7 @@ async fn the_middleware_answers_each_refusal_with_its_status() {
         request_timeout: Duration::from_secs(10),
         client_read_timeout: Duration::from_secs(10),
         shutdown: Shutdown::new(),
+        metrics: Default::default(),
     }
     .bind([127, 0, 0, 1].into(), 0)
     .await

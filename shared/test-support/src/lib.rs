@@ -1,9 +1,11 @@
 //! What the services' tests share (a dev-dependency only): the clients of
 //! the AWS emulator that `scripts/test` starts, unique names so that tests
 //! running at once never share a table or bucket, and an OpenID Connect
-//! provider of their own ([`identity_provider`]).
+//! provider of their own ([`identity_provider`]), and a strict reader of
+//! `GET /metrics` ([`prometheus_text`]).
 
 pub mod identity_provider;
+pub mod prometheus_text;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

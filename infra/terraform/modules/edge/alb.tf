@@ -192,3 +192,38 @@ resource "aws_lb_listener_rule" "path" {
     }
   }
 }
+
+# GET /metrics is for a collector inside the VPC, never the internet (issue
+# 17): the load balancer answers it with a 404 of its own, before any path
+# rule forwards it, on the HTTPS listener and the blue/green test listener.
+locals {
+  metrics_blocked_on = concat([local.https_listener_arn], aws_lb_listener.test[*].arn)
+}
+
+resource "aws_lb_listener_rule" "metrics_not_public" {
+  count        = var.blue_green ? 2 : 1
+  listener_arn = local.metrics_blocked_on[count.index]
+  priority     = 10
+
+  action {
+    type = "fixed-response"
+
+    fixed_response {
+      # The load balancer offers no application/problem+json; the body is one.
+      content_type = "application/json"
+      status_code  = "404"
+      message_body = jsonencode({
+        type   = "https://cdd.example/problems/not-found"
+        title  = "Not found"
+        status = 404
+        detail = "no such resource or route"
+      })
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = ["/metrics", "/metrics/*"]
+    }
+  }
+}

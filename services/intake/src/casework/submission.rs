@@ -140,9 +140,12 @@ impl Casework {
                 let casework = self.clone();
                 // Its own task: finished and answered even if this caller
                 // is gone.
-                tokio::spawn(async move { casework.first_steps(customer, key).await })
-                    .await
-                    .map_err(Problem::internal)
+                // Carried: the task-local trace does not follow a spawn by itself.
+                tokio::spawn(cdd_platform::trace::carry(async move {
+                    casework.first_steps(customer, key).await
+                }))
+                .await
+                .map_err(Problem::internal)
             }
             CreateOutcome::AlreadyDone(existing) => self.replay(existing, &hash).await,
         }

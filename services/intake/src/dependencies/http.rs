@@ -1,19 +1,23 @@
 //! The HTTP adapters: each finds its service through [`cdd_discovery`]
 //! (Cloud Map DNS, or a fixed `CDD_<SERVICE>_URL`) and calls it with
-//! intake's service token.
+//! intake's service token and a W3C `traceparent`, so the called service's
+//! work joins the trace of the request (or background step) that made the
+//! call.
 //!
 //! Every request here is safe to repeat (GETs, screening which is keyed by
 //! subject, and letters with an `Idempotency-Key`), so a timed-out instance
 //! is retried on the next one; a refused connection always is.
 
 use async_trait::async_trait;
-use cdd_contracts::IDEMPOTENCY_KEY;
 use cdd_contracts::documents::{CustomerDocuments, Document};
 use cdd_contracts::letters::{Letter, LetterRequest};
 use cdd_contracts::screening::{AlertPage, BatchRequest, BatchScreening};
+use cdd_contracts::{IDEMPOTENCY_KEY, TRACEPARENT};
 use cdd_discovery::ServiceClient;
+use cdd_platform::trace::OutboundCall;
 use reqwest::{Response, StatusCode};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use super::{DependencyError, DependencyResult, Documents, Letters, Screening, ServiceToken};
 
@@ -50,8 +54,17 @@ impl HttpService {
         F: Fn(&reqwest::Url) -> reqwest::RequestBuilder,
     {
         let bearer = self.token.bearer().await.map_err(|e| self.unavailable(e))?;
+        // One span for the call, failover included: every attempt carries
+        // the same parent, so the callee's spans hang under this call.
+        let call = OutboundCall::start(self.client.service());
+        let traceparent = call.traceparent();
         self.client
-            .send(true, |base| build(base).bearer_auth(&bearer))
+            .send(true, |base| {
+                build(base)
+                    .bearer_auth(&bearer)
+                    .header(TRACEPARENT, &traceparent)
+            })
+            .instrument(call.span)
             .await
             .map_err(|e| self.unavailable(e.to_string()))
     }

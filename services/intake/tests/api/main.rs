@@ -12,4 +12,5 @@ mod neighbours;
 mod pep;
 mod replays;
 mod slow_clients;
+mod trace_propagation;
 mod wire_values;

@@ -6,12 +6,14 @@
 //! - `compare.rs`: `POST /v1/compare`;
 //! - `lists.rs`: `GET /v1/lists`, `POST /v1/lists/reload`, `GET /v1/entities/{id}`;
 //! - `alerts.rs`: `GET /v1/alerts`;
+//! - `metrics.rs`: screenings, matches and list age for `GET /metrics`;
 //! - `error.rs`: domain and store errors as problems.
 
 mod alerts;
 mod compare;
 mod error;
 mod lists;
+mod metrics;
 mod request;
 mod screenings;
 
@@ -22,6 +24,8 @@ use axum::routing::{get, post};
 
 use crate::monitoring::{LiveLists, Monitor};
 
+pub use metrics::ScreeningMetrics;
+
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
@@ -30,6 +34,8 @@ pub struct AppState {
     pub lists: Arc<LiveLists>,
     /// Monitored subjects and alerts (enrolment, reloads, the alert feed).
     pub monitor: Arc<Monitor>,
+    /// Screenings and matches counted for `GET /metrics`.
+    pub metrics: ScreeningMetrics,
 }
 
 /// The service's own routes (the platform adds health, OpenAPI and auth).

@@ -106,6 +106,7 @@ pub async fn screen(
         .screener
         .screen(&req.subject)
         .map_err(|e| validation(vec![subject_field_error("subject", &e)]))?;
+    state.metrics.screened(&matches);
     let monitored = match enrolment(&req, &matches, &lists) {
         Some(subject) => {
             state.monitor.store().enroll(subject).await?;
@@ -183,6 +184,9 @@ pub async fn batch(
     }
     if !field_errors.is_empty() {
         return Err(validation(field_errors));
+    }
+    for found in &matches {
+        state.metrics.screened(found);
     }
     let enrolments: Vec<MonitoredSubject> = requests
         .iter()

@@ -3,5 +3,6 @@
 mod auth;
 mod helpers;
 mod lists;
+mod metrics;
 mod monitoring;
 mod screenings;

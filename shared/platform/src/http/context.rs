@@ -1,5 +1,7 @@
-//! The outermost middleware: gives each request an id and a span, bounds
-//! its time, and turns every error response into problem+json with that id.
+//! The outermost middleware: gives each request an id, its place in a
+//! trace (W3C `traceparent`) and a span, bounds its time, counts it in the
+//! request-duration histogram, and turns every error response into
+//! problem+json with that id.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +12,9 @@ use http::{HeaderValue, StatusCode, header};
 use tracing::Instrument;
 
 use super::body_watch;
+use crate::metrics::HttpMetrics;
 use crate::problem::{self, Problem};
+use crate::trace::{self, SpanContext, Traceparent};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -50,6 +54,26 @@ fn repeated_query_parameter(query: Option<&str>) -> Option<(String, usize)> {
     None
 }
 
+/// The caller's trace, when it sent exactly one well-formed `traceparent`.
+/// Anything else starts a new trace: a malformed header is the caller's
+/// tracing problem, never a reason to refuse its request.
+fn accept_traceparent(req: &Request) -> Option<Traceparent> {
+    let mut values = req.headers().get_all(cdd_contracts::TRACEPARENT).iter();
+    let (first, second) = (values.next()?, values.next());
+    if second.is_some() {
+        tracing::debug!("more than one traceparent; a new trace is started");
+        return None;
+    }
+    let text = first.to_str().ok()?;
+    match Traceparent::parse(text) {
+        Ok(parent) => Some(parent),
+        Err(e) => {
+            tracing::debug!(error = %e, "traceparent ignored; a new trace is started");
+            None
+        }
+    }
+}
+
 /// How long a request may take, and how long the client may leave the server
 /// waiting for the next piece of what it sends.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +82,12 @@ pub(crate) struct RequestLimits {
     pub(crate) client_read_timeout: Duration,
 }
 
-pub(crate) async fn request_context(limits: RequestLimits, req: Request, next: Next) -> Response {
+pub(crate) async fn request_context(
+    limits: RequestLimits,
+    metrics: HttpMetrics,
+    req: Request,
+    next: Next,
+) -> Response {
     let RequestLimits {
         timeout,
         client_read_timeout,
@@ -74,6 +103,8 @@ pub(crate) async fn request_context(limits: RequestLimits, req: Request, next: N
     req.headers_mut()
         .insert(REQUEST_ID_HEADER, header_value.clone());
     req.extensions_mut().insert(RequestId(id.clone()));
+    let trace_context = SpanContext::for_request(accept_traceparent(&req));
+    req.extensions_mut().insert(trace_context);
     let method = req.method().clone();
     // The route template, never the raw path: paths carry customer ids.
     let route = req
@@ -81,13 +112,21 @@ pub(crate) async fn request_context(limits: RequestLimits, req: Request, next: N
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
+    // Every log line of the request carries these (JSON logs flatten the
+    // current span's fields into each line).
     let span = tracing::info_span!(
         "request",
         request_id = %id,
+        trace_id = %trace_context.trace_id,
+        span_id = %trace_context.span_id,
+        parent_span_id = tracing::field::Empty,
         method = %method,
         route = %route,
         caller_role = tracing::field::Empty,
     );
+    if let Some(parent) = trace_context.parent_id {
+        span.record("parent_span_id", tracing::field::display(parent));
+    }
 
     let repeated = repeated_query_parameter(req.uri().query());
     let response = async move {
@@ -98,7 +137,8 @@ pub(crate) async fn request_context(limits: RequestLimits, req: Request, next: N
             )
             .into_response();
         }
-        match tokio::time::timeout(timeout, next.run(req)).await {
+        let handled = trace::within(trace_context, next.run(req));
+        match tokio::time::timeout(timeout, handled).await {
             // The body's error was the client's stall, whatever the handler
             // made of it.
             Ok(_) if body_watch.stalled() => Problem::new(
@@ -137,7 +177,9 @@ pub(crate) async fn request_context(limits: RequestLimits, req: Request, next: N
         .headers_mut()
         .insert(REQUEST_ID_HEADER, header_value);
     let status = response.status();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    metrics.observe(&method, route, status, elapsed);
+    let elapsed_ms = elapsed * 1000.0;
     span.in_scope(|| {
         if status.is_server_error() {
             tracing::error!(status = status.as_u16(), elapsed_ms, "request failed");

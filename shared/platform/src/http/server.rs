@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use super::context::{RequestLimits, request_context};
 use super::health::Readiness;
 use crate::auth::{Authenticator, require_token};
+use crate::metrics::{self, HttpMetrics, Registry};
 
 /// A service's own routes plus what the platform adds around them.
 pub struct ServiceRouter {
@@ -34,6 +35,10 @@ pub struct ServiceRouter {
     pub client_read_timeout: Duration,
     /// Set when shutdown starts; ready answers 503 from then on.
     pub shutdown: Shutdown,
+    /// The service's own metrics (`Registry::default()` when it has none);
+    /// the platform adds the request-duration histogram and serves them all
+    /// at `GET /metrics`.
+    pub metrics: Registry,
 }
 
 /// A service's router bound to its port: what every service's
@@ -108,10 +113,19 @@ impl ServiceRouter {
             timeout: self.request_timeout,
             client_read_timeout: self.client_read_timeout,
         };
+        let mut registry = self.metrics;
+        let http_metrics = HttpMetrics::register(&mut registry);
+        let registry = Arc::new(registry);
         Router::new()
             .route("/health/live", get(live))
             .route("/health/ready", get(ready))
             .with_state(health)
+            // No token, like health: scraped from inside the network
+            // (the collector sidecar), never through the public load balancer.
+            .route(
+                "/metrics",
+                get(move || async move { metrics::exposition(&registry) }),
+            )
             .route(
                 "/openapi.json",
                 get(move || async move {
@@ -128,7 +142,7 @@ impl ServiceRouter {
             .fallback(|| async { StatusCode::NOT_FOUND })
             .layer(DefaultBodyLimit::max(self.body_limit_bytes))
             .layer(axum::middleware::from_fn(move |req, next| {
-                request_context(limits, req, next)
+                request_context(limits, http_metrics.clone(), req, next)
             }))
     }
 }
