@@ -113,9 +113,14 @@ fn screen_writes_the_matches_of_a_customer_file_and_reports_bad_rows() {
     assert!(stderr.contains("customers.csv:5: birth_date"), "{stderr}");
     assert!(stderr.contains("screened 2 customers"), "{stderr}");
     let matches = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        matches.starts_with("ref,line,entity_id,list,category,matched_name,"),
+        "{matches}"
+    );
     let rows: Vec<&str> = matches.lines().skip(1).collect();
     assert!(
-        rows.iter().any(|r| r.starts_with("c-2,3,ofac-sdn:")),
+        rows.iter()
+            .any(|r| r.starts_with("c-2,3,ofac-sdn:") && r.contains(",ofac-sdn,sanction,")),
         "{matches}"
     );
     assert!(!rows.iter().any(|r| r.starts_with("c-1,")), "{matches}");
