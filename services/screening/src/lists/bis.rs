@@ -6,7 +6,7 @@
 //! long as the order itself is unchanged); the kind is guessed from legal
 //! form words (`INC`, `LTD`, `GMBH`, ...), everything else being a person.
 
-use super::text::{LineCounter, decode, is_eof_or_blank, non_empty};
+use super::text::{CsvRecords, decode, is_eof_or_blank, non_empty};
 use super::{ListError, Parsed, SourceFile, check_mostly_parsed};
 use crate::entity::{
     Address, AliasStrength, CountryRole, EntityId, EntityKind, ListedEntity, SourceList,
@@ -35,29 +35,11 @@ pub(crate) fn looks_like_dpl(bytes: &[u8]) -> bool {
 }
 
 pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(file.bytes.as_slice());
     let mut parsed = Parsed::default();
-    let mut record = csv::ByteRecord::new();
     let mut header_seen = false;
-    let mut lines = LineCounter::new(&file.bytes);
+    let mut rows = CsvRecords::new(file, b'\t');
     let mut seen_ids = rustc_hash::FxHashSet::default();
-    loop {
-        let line = lines.line_at(rdr.position().byte());
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(ListError::Malformed {
-                    file: file.name.clone(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    reason: e.to_string(),
-                });
-            }
-        }
+    while let Some((line, record)) = rows.next_record()? {
         if !header_seen {
             let header: Vec<String> = record
                 .iter()
@@ -73,7 +55,7 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             header_seen = true;
             continue;
         }
-        if is_eof_or_blank(&record) {
+        if is_eof_or_blank(record) {
             continue;
         }
         if record.len() != COLUMNS.len() {

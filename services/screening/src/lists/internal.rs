@@ -13,7 +13,7 @@
 //! bank's lists a hit comes from.
 
 use super::dates::iso_partial;
-use super::text::{LineCounter, decode, is_eof_or_blank};
+use super::text::{CsvRecords, decode, is_eof_or_blank};
 use super::{ListError, Parsed, SourceFile, check_mostly_parsed};
 use crate::entity::{
     AliasStrength, CountryRole, EntityId, EntityKind, Identifier, IdentifierKind, ListedEntity,
@@ -167,30 +167,13 @@ fn several(value: &str) -> impl Iterator<Item = &str> {
 }
 
 pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(file.bytes.as_slice());
     let list_name = list_name(&file.name);
     let mut parsed = Parsed::default();
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter::new(&file.bytes);
+    let mut rows = CsvRecords::new(file, b',');
     let mut at: Option<[usize; 10]> = None;
     let mut first_line_of: FxHashMap<String, u64> = FxHashMap::default();
-    loop {
-        let line = lines.line_at(rdr.position().byte());
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(ListError::Malformed {
-                    file: file.name.clone(),
-                    line: e.position().map_or(line, |p| p.line()),
-                    reason: e.to_string(),
-                });
-            }
-        }
-        if is_eof_or_blank(&record) {
+    while let Some((line, record)) = rows.next_record()? {
+        if is_eof_or_blank(record) {
             continue;
         }
         let fields: Vec<String> = record.iter().map(decode).collect();

@@ -5,7 +5,7 @@
 //! OFAC truncated continue in the comments file and are re-joined *before*
 //! the remarks are read, so a DOB or alias split across the two is found.
 
-use super::text::{LineCounter, decode, is_eof_or_blank, ofac_field};
+use super::text::{CsvRecords, decode, is_eof_or_blank, ofac_field};
 use super::{ListError, Parsed, SourceFile, check_mostly_parsed, remarks::apply_remarks};
 use crate::entity::{
     Address, AliasStrength, CountryRole, EntityId, EntityKind, ListedEntity, SourceList,
@@ -21,37 +21,14 @@ pub(crate) struct OfacFiles {
     pub comments: Option<SourceFile>,
 }
 
-fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes)
-}
-
 /// Iterates `(line, record)` over a file, reporting CSV-level errors as
 /// malformed-file errors with their line.
 fn records(file: &SourceFile) -> Result<Vec<(u64, csv::ByteRecord)>, ListError> {
     let mut out = Vec::new();
-    let mut rdr = reader(&file.bytes);
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter::new(&file.bytes);
-    loop {
-        let line = lines.line_at(rdr.position().byte());
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                if is_eof_or_blank(&record) {
-                    continue;
-                }
-                out.push((line, record.clone()));
-            }
-            Err(e) => {
-                return Err(ListError::Malformed {
-                    file: file.name.clone(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    reason: e.to_string(),
-                });
-            }
+    let mut rows = CsvRecords::new(file, b',');
+    while let Some((line, record)) = rows.next_record()? {
+        if !is_eof_or_blank(record) {
+            out.push((line, record.clone()));
         }
     }
     Ok(out)

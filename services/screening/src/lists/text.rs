@@ -1,5 +1,7 @@
 //! Small text helpers shared by the list parsers.
 
+use super::{ListError, SourceFile};
+
 /// Decodes a field: UTF-8 when it is, otherwise Latin-1 (older OFAC files
 /// are Windows-1252/Latin-1). Never fails, so encoding never drops a row.
 pub(crate) fn decode(bytes: &[u8]) -> String {
@@ -45,6 +47,47 @@ pub(crate) fn is_eof_or_blank(record: &csv::ByteRecord) -> bool {
         && record[0]
             .iter()
             .all(|&b| b == 0x1a || b.is_ascii_whitespace())
+}
+
+/// The CSV records of a list file, each with the line it starts on. A
+/// CSV-level error (an unclosed quote) refuses the whole file with its
+/// line: what follows it cannot be trusted.
+pub(crate) struct CsvRecords<'a> {
+    file: &'a SourceFile,
+    reader: csv::Reader<&'a [u8]>,
+    lines: LineCounter<'a>,
+    record: csv::ByteRecord,
+}
+
+impl<'a> CsvRecords<'a> {
+    /// Records separated by `delimiter`, any number of fields each (the
+    /// parsers check widths and report short rows themselves).
+    pub fn new(file: &'a SourceFile, delimiter: u8) -> Self {
+        CsvRecords {
+            file,
+            reader: csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(file.bytes.as_slice()),
+            lines: LineCounter::new(&file.bytes),
+            record: csv::ByteRecord::new(),
+        }
+    }
+
+    /// The next record and its line, `None` at the end of the file.
+    pub fn next_record(&mut self) -> Result<Option<(u64, &csv::ByteRecord)>, ListError> {
+        let line = self.lines.line_at(self.reader.position().byte());
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => Ok(Some((line, &self.record))),
+            Err(e) => Err(ListError::Malformed {
+                file: self.file.name.clone(),
+                line: e.position().map_or(line, |p| p.line()),
+                reason: e.to_string(),
+            }),
+        }
+    }
 }
 
 /// Counts lines up to byte offsets that only move forward, so that rows

@@ -8,7 +8,7 @@
 //! their order does not matter; only `Unique ID`, `Designation Type` and
 //! `Name 6` are required.
 
-use super::text::{LineCounter, decode, is_eof_or_blank, non_empty};
+use super::text::{CsvRecords, decode, is_eof_or_blank, non_empty};
 use super::uk::{Designation, UkAddress, UkName};
 use super::{ListError, Parsed, SourceFile, check_mostly_parsed};
 use crate::entity::VesselDetails;
@@ -42,30 +42,13 @@ impl Columns {
 }
 
 pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(file.bytes.as_slice());
-    let mut lines = LineCounter::new(&file.bytes);
-    let mut record = csv::ByteRecord::new();
+    let mut records = CsvRecords::new(file, b',');
     let mut columns: Option<Columns> = None;
     let mut parsed = Parsed::default();
     let mut order: Vec<String> = Vec::new();
     let mut designations: FxHashMap<String, (u64, Designation)> = FxHashMap::default();
     let mut rows = 0usize;
-    loop {
-        let line = lines.line_at(rdr.position().byte());
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(ListError::Malformed {
-                    file: file.name.clone(),
-                    line: e.position().map_or(line, |p| p.line()),
-                    reason: e.to_string(),
-                });
-            }
-        }
+    while let Some((line, record)) = records.next_record()? {
         rows += 1;
         let Some(cols) = &columns else {
             // A byte order mark may sit before the first name.
@@ -93,7 +76,7 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             }
             continue;
         };
-        if is_eof_or_blank(&record) {
+        if is_eof_or_blank(record) {
             continue;
         }
         if record.len() != cols.width {
@@ -104,11 +87,11 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Parsed, ListError> {
             );
             continue;
         }
-        let Some(id) = cols.get(&record, "Unique ID") else {
+        let Some(id) = cols.get(record, "Unique ID") else {
             parsed.reject(&file.name, line, "empty Unique ID");
             continue;
         };
-        let row = row(cols, &record, id.clone());
+        let row = row(cols, record, id.clone());
         match designations.get_mut(&id) {
             Some((_, d)) => d.merge(row),
             None => {
