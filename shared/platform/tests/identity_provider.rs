@@ -11,20 +11,12 @@ use cdd_platform::auth::{
     Authenticator, Caller, DEVELOPMENT_KEY, IdentityProvider, ProviderSettings, Role, TokenError,
     issue_token,
 };
-use cdd_platform::http::{DependencyCheck, Readiness, ServiceRouter, Shutdown};
 use cdd_test_support::identity_provider::{TestIdentityProvider, TestKey};
 use serde_json::{Value, json};
 
+mod common;
+
 const AUDIENCE: &str = "cdd-console";
-
-struct Ready;
-
-#[async_trait::async_trait]
-impl Readiness for Ready {
-    async fn check(&self) -> Vec<DependencyCheck> {
-        Vec::new()
-    }
-}
 
 fn now() -> u64 {
     jsonwebtoken::get_current_timestamp()
@@ -356,26 +348,12 @@ async fn the_middleware_answers_each_refusal_with_its_status() {
     let mut settings = settings(&provider);
     settings.jwks_max_age = Duration::from_secs(1);
     let auth = Arc::new(authenticator(settings).await);
-    let service = ServiceRouter {
-        service: "whoami",
-        api: Router::new().route(
-            "/whoami",
-            get(|caller: Caller| async move { axum::Json(caller) }),
-        ),
-        openapi: "{}",
-        readiness: Arc::new(Ready),
-        auth,
-        body_limit_bytes: 1024,
-        request_timeout: Duration::from_secs(10),
-        client_read_timeout: Duration::from_secs(10),
-        shutdown: Shutdown::new(),
-        metrics: Default::default(),
-    }
-    .bind([127, 0, 0, 1].into(), 0)
-    .await
-    .unwrap();
-    let url = format!("http://127.0.0.1:{}/whoami", service.port());
-    let server = tokio::spawn(async move { service.serve(Duration::ZERO).await.ok() });
+    let api = Router::new().route(
+        "/whoami",
+        get(|caller: Caller| async move { axum::Json(caller) }),
+    );
+    let (base, server) = common::serve("whoami", api, auth).await;
+    let url = format!("{base}/whoami");
     let client = reqwest::Client::new();
     let call = |token: String| {
         let client = client.clone();

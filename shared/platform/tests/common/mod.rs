@@ -1,5 +1,8 @@
-//! A small service for the observability tests: one route that answers
-//! the trace it ran in, logs a line, and logs another from a spawned task.
+//! Serving a test router through the platform's HTTP stack on loopback,
+//! and the small service of the observability tests: one route that
+//! answers the trace it ran in, logs a line, and logs another from a
+//! spawned task.
+#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +23,33 @@ impl Readiness for Ready {
     async fn check(&self) -> Vec<DependencyCheck> {
         vec![]
     }
+}
+
+/// Serves `api` as service `name` through [`ServiceRouter`] (request ids,
+/// traces, auth, limits) on a loopback port; its base URL and server task.
+pub async fn serve(
+    name: &'static str,
+    api: Router,
+    auth: Arc<Authenticator>,
+) -> (String, tokio::task::JoinHandle<Option<()>>) {
+    let service = ServiceRouter {
+        service: name,
+        api,
+        openapi: "{}",
+        readiness: Arc::new(Ready),
+        auth,
+        body_limit_bytes: 1024,
+        request_timeout: Duration::from_secs(10),
+        client_read_timeout: Duration::from_secs(10),
+        shutdown: Shutdown::new(),
+        metrics: Default::default(),
+    }
+    .bind([127, 0, 0, 1].into(), 0)
+    .await
+    .unwrap();
+    let base = format!("http://127.0.0.1:{}", service.port());
+    let server = tokio::spawn(async move { service.serve(Duration::ZERO).await.ok() });
+    (base, server)
 }
 
 /// A service whose one route answers the trace it ran in, and logs a line.
@@ -48,23 +78,7 @@ pub async fn start() -> (String, String) {
             }))
         }),
     );
-    let service = ServiceRouter {
-        service: "observed",
-        api,
-        openapi: "{}",
-        readiness: Arc::new(Ready),
-        auth,
-        body_limit_bytes: 1024,
-        request_timeout: Duration::from_secs(10),
-        client_read_timeout: Duration::from_secs(10),
-        shutdown: Shutdown::new(),
-        metrics: Default::default(),
-    }
-    .bind([127, 0, 0, 1].into(), 0)
-    .await
-    .unwrap();
-    let base = format!("http://127.0.0.1:{}", service.port());
-    tokio::spawn(async move { service.serve(Duration::ZERO).await.ok() });
+    let (base, _server) = serve("observed", api, auth).await;
     (base, token)
 }
 
