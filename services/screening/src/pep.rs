@@ -94,14 +94,11 @@ impl PepPolicy {
 
 /// Whole months from `from` to `to` (both `YYYY-MM-DD`); 0 when unreadable.
 fn months_between(from: &str, to: &str) -> i64 {
-    let parts = |d: &str| -> Option<(i64, i64, i64)> {
-        let mut it = d.splitn(3, '-').map(|x| x.parse::<i64>().ok());
-        Some((it.next()??, it.next()??, it.next()??))
-    };
-    match (parts(from), parts(to)) {
-        (Some((fy, fm, fd)), Some((ty, tm, td))) => {
-            let mut months = (ty - fy) * 12 + (tm - fm);
-            if td < fd {
+    match (iso_date(from), iso_date(to)) {
+        (Some(f), Some(t)) => {
+            let mut months = i64::from(t.year() - f.year()) * 12 + i64::from(u8::from(t.month()))
+                - i64::from(u8::from(f.month()));
+            if t.day() < f.day() {
                 months -= 1;
             }
             months.max(0)

@@ -275,7 +275,8 @@ impl Screener {
         });
         reported.truncate(MAX_MATCHES);
         let mut matches = Vec::with_capacity(reported.len());
-        let today = crate::pep::today();
+        // Only a PEP match needs the date: most screenings never read it.
+        let today = std::cell::OnceCell::new();
         for (score, e_no, name_score, name_id, birth_date, country, identifier) in reported {
             let entity = &entities[e_no as usize];
             let (matched_name, strength, explanation) = match index.names.get(name_id as usize) {
@@ -290,7 +291,9 @@ impl Screener {
                 None => (entity.primary_name.clone(), AliasStrength::Strong, None),
             };
             let (positions, pep) = if entity.category == ListCategory::Pep {
-                let (positions, standing) = self.pep_policy.assess(&entity.positions, &today);
+                let (positions, standing) = self
+                    .pep_policy
+                    .assess(&entity.positions, today.get_or_init(crate::pep::today));
                 (positions, Some(standing))
             } else {
                 (Vec::new(), None)

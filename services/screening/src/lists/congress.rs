@@ -21,6 +21,7 @@ use super::{ListError, Parsed, SourceFile, check_mostly_parsed};
 use crate::entity::{
     AliasStrength, BirthDate, CountryRole, EntityId, EntityKind, ListedEntity, Position, SourceList,
 };
+use crate::pep::iso_date;
 use rustc_hash::FxHashMap;
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -245,7 +246,7 @@ fn join(parts: &[Option<&str>]) -> String {
 }
 
 fn birthday(s: &str) -> Option<BirthDate> {
-    let date = crate::pep::iso_date(s)?;
+    let date = iso_date(s)?;
     Some(BirthDate::Exact {
         year: date.year(),
         month: u8::from(date.month()),
@@ -256,10 +257,10 @@ fn birthday(s: &str) -> Option<BirthDate> {
 fn term_position(term: &Yaml) -> Result<Position, String> {
     let kind = field(term, "type").ok_or("no type")?;
     let start = field(term, "start").ok_or("no start")?;
-    valid_date(start).ok_or_else(|| format!("start {start:?} is not YYYY-MM-DD"))?;
+    iso_date(start).ok_or_else(|| format!("start {start:?} is not YYYY-MM-DD"))?;
     let end = field(term, "end");
     if let Some(end) = end {
-        valid_date(end).ok_or_else(|| format!("end {end:?} is not YYYY-MM-DD"))?;
+        iso_date(end).ok_or_else(|| format!("end {end:?} is not YYYY-MM-DD"))?;
     }
     let title = match kind {
         "prez" => "President of the United States".to_string(),
@@ -332,16 +333,12 @@ fn extend_or_push(positions: &mut Vec<Position>, next: Position) {
 }
 
 fn continues(end: Option<&str>, start: Option<&str>) -> bool {
-    match (end.and_then(valid_date), start.and_then(valid_date)) {
-        (Some(end), Some(start)) => (start - end).abs() <= SAME_SEAT_GAP_DAYS,
+    match (end, start) {
+        (Some(end), Some(start)) => {
+            crate::pep::days_between(end, start).is_some_and(|gap| gap.abs() <= SAME_SEAT_GAP_DAYS)
+        }
         _ => false,
     }
-}
-
-/// Days since 1970-01-01 of an ISO date, or `None` when it is not one.
-fn valid_date(s: &str) -> Option<i64> {
-    let date = crate::pep::iso_date(s)?;
-    Some((date - time::Date::from_calendar_date(1970, time::Month::January, 1).ok()?).whole_days())
 }
 
 /// USPS codes of the states, the District of Columbia and the territories
